@@ -1,0 +1,166 @@
+"""Many seeds of one or several plugin sets on a tabular benchmark, summarized for comparison.
+
+Each run is a normal search on an in-memory study; its best-so-far curve is taken over simulated
+search time. The returned architecture is the one with the best observed objective (for NB201 the
+noisy single-seed accuracy), and it is judged by its seed-averaged validation and test accuracy.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from typing import Any
+
+from nas_core.benchmarks.registry import load_benchmark
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.errors import ConfigError
+from nas_core.report import best_so_far
+from nas_core.session import collect_options, open_session
+
+
+def parse_plugin_set(text: str) -> tuple[str, ...]:
+    """``"evolution+gpnas-predictor"`` (or comma-separated) -> the plugins of one set."""
+    names = tuple(n.strip() for n in text.replace(",", "+").split("+") if n.strip())
+    if not names:
+        raise ConfigError(f"empty plugin set {text!r}")
+    return names
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    plugin_sets: tuple[tuple[str, ...], ...]
+    benchmark: str
+    dataset: str | None
+    seeds: tuple[int, ...]
+    budget: Budget
+    options: Mapping[str, Any] = field(default_factory=dict)
+    data_dir: str | None = None
+
+    def specs(self) -> list[RunSpec]:
+        """One spec per (set, seed); each set gets the options its plugins declare."""
+        per_set = {}
+        claimed: set[str] = set()
+        for plugins in self.plugin_sets:
+            group = collect_options(plugins)
+            per_set[plugins] = {k: v for k, v in self.options.items() if _name(k) in group}
+            claimed |= {_name(k) for k in per_set[plugins]}
+        unknown = sorted(_name(k) for k in self.options if _name(k) not in claimed)
+        if unknown:
+            raise ConfigError(f"no plugin set accepts --{unknown[0].replace('_', '-')}")
+        return [
+            RunSpec(plugins, self.budget, seed, self.benchmark, self.dataset, None, per_set[plugins], "cpu", self.data_dir)
+            for plugins in self.plugin_sets
+            for seed in self.seeds
+        ]
+
+
+def _name(key: str) -> str:
+    return key.lstrip("-").replace("-", "_")
+
+
+def run_one(spec: RunSpec) -> dict[str, Any]:
+    """One seeded search on an in-memory study; its final result and best-so-far curve."""
+    started = time.perf_counter()
+    session = open_session(spec)
+    try:
+        reason = session.run()
+        trials = list(session.study.trials)
+    finally:
+        session.close()
+    assert session.benchmark is not None
+    optimum_keys = session.benchmark.optimum.keys
+    curve = best_so_far([t.result for t in trials])
+    evaluations = 0
+    to_optimum = None
+    for trial in trials:
+        if trial.result.status.consumes_budget:
+            evaluations += 1
+            if to_optimum is None and trial.candidate.arch.key in optimum_keys:
+                to_optimum = evaluations
+    final = curve[-1][1] if curve else None
+    return {
+        "seed": spec.seed,
+        "queries": evaluations,
+        "queries_to_optimum": to_optimum,
+        "final_valid": None if final is None else final.metrics.get("valid_acc"),
+        "final_test": None if final is None else final.metrics.get("test_acc"),
+        "stopped": reason,
+        "wall_seconds": time.perf_counter() - started,
+        "curve": {
+            "cost": [c for c, _ in curve],
+            "valid": [r.metrics.get("valid_acc") for _, r in curve],
+            "test": [r.metrics.get("test_acc") for _, r in curve],
+        },
+    }
+
+
+def run_bench(
+    plan: BenchPlan, jobs: int = 1, progress: Callable[[str, dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
+    benchmark = load_benchmark(plan.benchmark, plan.dataset, plan.data_dir)  # fail fast, and cache
+    specs = plan.specs()
+    labels = {spec.plugins: "+".join(spec.plugins) for spec in specs}
+    runs: dict[str, list[dict[str, Any]]] = {label: [] for label in labels.values()}
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            for spec, record in zip(specs, pool.map(run_one, specs)):
+                _collect(runs, labels[spec.plugins], record, progress)
+    else:
+        for spec in specs:
+            _collect(runs, labels[spec.plugins], run_one(spec), progress)
+    optimum = benchmark.optimum
+    return {
+        "benchmark": plan.benchmark,
+        "dataset": benchmark.dataset,
+        "budget": plan.budget.to_dict(),
+        "seeds": list(plan.seeds),
+        "options": dict(plan.options),
+        "optimum": {"valid_acc": optimum.valid_acc, "test_acc": optimum.test_acc},
+        "summary": {label: summarize_runs(records, optimum.valid_acc) for label, records in runs.items()},
+        "runs": runs,
+    }
+
+
+def _collect(
+    runs: dict[str, list[dict[str, Any]]],
+    label: str,
+    record: dict[str, Any],
+    progress: Callable[[str, dict[str, Any]], None] | None,
+) -> None:
+    runs[label].append(record)
+    if progress is not None:
+        progress(label, record)
+
+
+def summarize_runs(records: Sequence[dict[str, Any]], optimum_valid: float) -> dict[str, Any]:
+    valid = [r["final_valid"] for r in records if r["final_valid"] is not None]
+    test = [r["final_test"] for r in records if r["final_test"] is not None]
+    found = [r["queries_to_optimum"] for r in records if r["queries_to_optimum"] is not None]
+    hits = sorted(found) + [float("inf")] * (len(records) - len(found))
+    median_hit = statistics.median(hits) if hits else float("inf")
+    return {
+        "runs": len(records),
+        "final_valid_mean": _mean(valid),
+        "final_valid_std": _std(valid),
+        "final_test_mean": _mean(test),
+        "final_test_std": _std(test),
+        "regret_mean": None if not valid else optimum_valid - _mean(valid),
+        "regret_std": _std(valid),
+        "queries_mean": _mean([r["queries"] for r in records]),
+        "found_optimum_rate": len(found) / len(records) if records else 0.0,
+        "queries_to_optimum_median": None if median_hit == float("inf") else median_hit,
+        "wall_seconds_mean": _mean([r["wall_seconds"] for r in records]),
+    }
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return statistics.fmean(values) if values else None
+
+
+def _std(values: Sequence[float]) -> float | None:
+    return statistics.pstdev(values) if len(values) > 1 else (0.0 if values else None)

@@ -1,0 +1,36 @@
+"""``--benchmark NAME``: ``nb201``, or the path of your own table (.csv, .json, .jsonl, .toml)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from nas_core.benchmarks.base import Benchmark
+from nas_core.benchmarks.files import data_dir
+from nas_core.benchmarks.nb201 import canonical_dataset, load_nb201
+from nas_core.benchmarks.table import SUFFIXES, load_table
+from nas_core.errors import ConfigError, DataError
+
+
+def load_benchmark(name: str, dataset: str | None, data_dir_option: str | None) -> Benchmark:
+    """The named benchmark; tables are read once per process and shared between runs."""
+    if name.lower() == "nb201":
+        return _nb201(str(data_dir(data_dir_option).resolve()), canonical_dataset(dataset))
+    path = Path(name).expanduser()
+    if path.suffix in SUFFIXES:
+        if not path.exists() and data_dir_option and (Path(data_dir_option) / path).exists():
+            path = Path(data_dir_option) / path
+        if not path.exists():
+            raise DataError(f"no benchmark table at {path}")
+        return _table(str(path.resolve()), dataset)
+    raise ConfigError(f"unknown benchmark '{name}': use nb201, or the path of a table ({', '.join(SUFFIXES)})")
+
+
+@lru_cache(maxsize=8)
+def _nb201(root: str, dataset: str) -> Benchmark:
+    return load_nb201(Path(root), dataset)
+
+
+@lru_cache(maxsize=8)
+def _table(path: str, dataset: str | None) -> Benchmark:
+    return load_table(Path(path), dataset)

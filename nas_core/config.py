@@ -1,0 +1,125 @@
+"""What a run is (``RunSpec``, stored with the study) and what plugins see while configuring it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nas_core.budget import Budget
+from nas_core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from nas_core.benchmarks.base import Benchmark
+    from nas_core.spaces.base import SearchSpace
+
+# Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
+# where the data lives or which device trains may change between machines.
+EXPERIMENT_FIELDS = ("plugins", "seed", "benchmark", "dataset", "space", "options")
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything needed to start, repeat or resume a search; JSON round-trippable."""
+
+    plugins: tuple[str, ...]
+    budget: Budget
+    seed: int = 0
+    benchmark: str | None = None
+    dataset: str | None = None
+    space: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    device: str = "auto"
+    data_dir: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "plugins": list(self.plugins),
+            "budget": self.budget.to_dict(),
+            "seed": self.seed,
+            "benchmark": self.benchmark,
+            "dataset": self.dataset,
+            "space": self.space,
+            "options": dict(self.options),
+            "device": self.device,
+            "data_dir": self.data_dir,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunSpec:
+        return cls(
+            plugins=tuple(data["plugins"]),
+            budget=Budget.from_dict(data["budget"]),
+            seed=int(data.get("seed", 0)),
+            benchmark=data.get("benchmark"),
+            dataset=data.get("dataset"),
+            space=data.get("space"),
+            options=dict(data.get("options") or {}),
+            device=data.get("device", "auto"),
+            data_dir=data.get("data_dir"),
+        )
+
+    def conflicts_with(self, other: RunSpec) -> list[str]:
+        """Names of the experiment fields on which two specs disagree."""
+        mine, theirs = self.to_dict(), other.to_dict()
+        return [name for name in EXPERIMENT_FIELDS if mine[name] != theirs[name]]
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed from names and numbers that, unlike ``hash()``, is the same in every process."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+class Config:
+    """The run as plugins see it in ``nas_configure``.
+
+    ``plugin`` is the name of the plugin being configured; objects it registers are named after
+    it (``evolution.RegularizedEvolution``), which is the key their saved state is stored under.
+    """
+
+    def __init__(
+        self,
+        spec: RunSpec,
+        options: Mapping[str, Any],
+        space: SearchSpace,
+        benchmark: Benchmark | None,
+        register: Callable[[object, str, str], None],
+    ) -> None:
+        self.spec = spec
+        self.space = space
+        self.benchmark = benchmark
+        self.plugin = ""
+        self._options = dict(options)
+        self._register = register
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+    @property
+    def device(self) -> str:
+        return self.spec.device
+
+    @property
+    def data_dir(self) -> Path | None:
+        return Path(self.spec.data_dir) if self.spec.data_dir else None
+
+    def option(self, name: str) -> Any:
+        key = name.lstrip("-").replace("-", "_")
+        if key not in self._options:
+            raise ConfigError(f"no option --{key.replace('_', '-')} was declared by the loaded plugins")
+        return self._options[key]
+
+    def rng(self, name: str) -> np.random.Generator:
+        """A generator seeded by ``--seed`` and ``name``: independent streams per component."""
+        return np.random.default_rng(stable_seed(self.spec.seed, name))
+
+    def register(self, plugin: object, name: str | None = None) -> None:
+        """Register an object implementing hooks (and optionally state_dict/load_state_dict)."""
+        suffix = name or type(plugin).__name__
+        self._register(plugin, f"{self.plugin}.{suffix}" if self.plugin else suffix, self.plugin)

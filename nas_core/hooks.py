@@ -1,0 +1,70 @@
+"""A typed facade over ``pluggy``'s hook relay, so the core never calls a hook untyped.
+
+It also checks what plugins return: a wrong type from a plugin is a PluginError naming the hook,
+not an AttributeError three frames later.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+from nas_core.budget import BudgetStatus
+from nas_core.errors import PluginError
+from nas_core.types import Candidate, Result
+
+if TYPE_CHECKING:
+    from nas_core.config import Config
+    from nas_core.options import OptionGroup
+    from nas_core.spaces.base import SearchSpace
+    from nas_core.study import StudyView
+
+
+class Hooks:
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self._pm = pm
+        self._relay = pm.hook
+
+    def addoption(self, group: OptionGroup) -> None:
+        self._relay.nas_addoption(group=group)
+
+    def configure(self, config: Config, plugin: object) -> None:
+        """``nas_configure`` of one plugin only, so the core knows who registers what."""
+        others = [p for p in self._pm.get_plugins() if p is not plugin]
+        self._pm.subset_hook_caller("nas_configure", remove_plugins=others)(config=config)
+
+    def propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
+        proposed = self._relay.nas_propose(study=study, space=space, n=n)
+        if proposed is None:
+            return []
+        candidates = list(proposed)
+        if len(candidates) > n:
+            raise PluginError(f"nas_propose returned {len(candidates)} candidates when asked for at most {n}")
+        for candidate in candidates:
+            if not isinstance(candidate, Candidate):
+                raise PluginError(f"nas_propose must return Candidate objects, got {type(candidate).__name__}")
+        return candidates
+
+    def estimate(self, candidate: Candidate, study: StudyView) -> Result:
+        result = self._relay.nas_estimate(candidate=candidate, study=study)
+        if result is None:
+            raise PluginError(
+                "no plugin estimated the candidate: give --benchmark for a table, or --dataset to train"
+            )
+        if not isinstance(result, Result):
+            raise PluginError(f"nas_estimate must return a Result, got {type(result).__name__}")
+        return result
+
+    def update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
+        self._relay.nas_update(candidate=candidate, result=result, study=study)
+
+    def budget(self, study: StudyView) -> BudgetStatus:
+        statuses = [s for s in self._relay.nas_budget(study=study) if s is not None]
+        for status in statuses:
+            if not isinstance(status, BudgetStatus):
+                raise PluginError(f"nas_budget must return a BudgetStatus, got {type(status).__name__}")
+        if not statuses:
+            raise PluginError("no plugin answered nas_budget (the core's budget plugin is missing)")
+        return min(statuses, key=lambda s: s.remaining)
+

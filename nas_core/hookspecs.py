@@ -1,0 +1,103 @@
+"""The hooks of nas: every plugin, built-in or installed, talks to the search through these six.
+
+The search loop, in order, for every trial::
+
+    nas_budget      -> stop when any plugin says the budget is spent
+    nas_propose     -> the strategy's next candidates
+    nas_estimate    -> a Result for one candidate (wrappers around it may filter or short-circuit)
+    nas_update      -> every plugin sees the candidate and its result
+    (the core records the trial and every plugin's state in one transaction)
+
+``nas_addoption`` and ``nas_configure`` run once, before the first trial. Implement hooks as
+functions of the plugin module, or on an object that ``nas_configure`` registers with
+``config.register(obj)``; objects with ``state_dict()``/``load_state_dict()`` are saved with every
+trial so a resumed search continues exactly where the recorded one stopped.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from nas_core.budget import BudgetStatus
+    from nas_core.config import Config
+    from nas_core.options import OptionGroup
+    from nas_core.spaces.base import SearchSpace
+    from nas_core.study import StudyView
+    from nas_core.types import Candidate, Result
+
+PROJECT = "nas"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def nas_addoption(group: OptionGroup) -> None:
+    """Declare command-line options with ``group.addoption("--myplugin-foo", type=int, default=3)``.
+
+    Called once for every loaded plugin before the run is configured. Prefix flags with the plugin's
+    name; the values reach the plugin through ``config.option("myplugin_foo")`` in
+    :func:`nas_configure`. Values are stored with the study, so a resumed run sees the same ones.
+    """
+
+
+@hookspec
+def nas_configure(config: Config) -> None:
+    """Set up for one run: read options, validate them, register stateful objects.
+
+    Called once per run and per plugin, after the search space and benchmark are known
+    (``config.space``, ``config.benchmark``). Raise :class:`nas_core.errors.ConfigError` with a
+    one-line message for a bad option value. Objects registered with ``config.register(obj)``
+    take part in every later hook; draw randomness only from ``config.rng(name)`` so runs are
+    reproducible under ``--seed``.
+    """
+
+
+@hookspec(firstresult=True)
+def nas_propose(study: StudyView, space: SearchSpace, n: int) -> list[Candidate] | None:
+    """The search strategy: return 1..n new candidates (fewer is fine; an empty list ends the run).
+
+    Exactly one loaded plugin may implement this (a second one is a configuration error naming
+    both); wrappers (``wrapper=True``) may rewrite or reorder what the strategy returns. Leave
+    ``Candidate.trial_id`` at -1: the core assigns ids. Proposing an architecture the study has
+    already evaluated is allowed: the core answers it from the study without spending budget and
+    passes that cached result to :func:`nas_update` like any other.
+    """
+
+
+@hookspec(firstresult=True)
+def nas_estimate(candidate: Candidate, study: StudyView) -> Result | None:
+    """Performance estimation of one candidate: table lookup, training, one-shot evaluation.
+
+    The first implementation that returns a Result wins; returning None passes the candidate on.
+    To answer before the estimators (a cache, a predictor that decides a candidate is not worth
+    training and returns a ``Status.PREDICTED`` result), implement with ``tryfirst=True``; the
+    core's de-duplication is such an implementation and always goes first. Wrappers
+    (``@hookimpl(wrapper=True)``) see every result and exception on the way out; the core's
+    innermost wrapper turns an exception into a failed trial. Raise
+    :class:`nas_core.errors.TrialError` (or any exception) to fail the trial: it is recorded as
+    failed with the message and the search goes on; other :class:`nas_core.errors.NasError`
+    subclasses stop the run with their message.
+    """
+
+
+@hookspec
+def nas_update(candidate: Candidate, result: Result, study: StudyView) -> None:
+    """Feed a result back to every plugin: surrogates, controllers, populations, GANs.
+
+    Called for every answered candidate, including failures, predictions and cached duplicates,
+    in the order results arrive. The trial is recorded right after, together with every plugin's
+    ``state_dict()``.
+    """
+
+
+@hookspec
+def nas_budget(study: StudyView) -> BudgetStatus | None:
+    """How much budget is left, as a :class:`nas_core.budget.BudgetStatus`.
+
+    Called before every proposal on every plugin; the core takes the tightest answer and stops when
+    it is exhausted. The core itself answers for ``--budget`` and ``--timeout``; a plugin adds its
+    own limits (epochs for a supernet, a fidelity schedule) by returning a status, or None.
+    """

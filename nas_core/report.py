@@ -1,0 +1,84 @@
+"""Reading a study file for people and scripts, without loading any plugin.
+
+``summarize`` is the machine-readable contract of ``nas show --json``: ``trials`` (recorded
+trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from typing import Any
+
+from nas_core.config import RunSpec
+from nas_core.storage import StudyStorage, TrialRow
+from nas_core.types import Result, Status
+
+
+def best_row(rows: list[TrialRow]) -> TrialRow | None:
+    """The completed trial with the highest objective, earliest on ties (as the loop tracks it)."""
+    best: TrialRow | None = None
+    for row in rows:
+        result = row.result
+        if result["status"] == Status.COMPLETE and result.get("objective") is not None:
+            if best is None or result["objective"] > best.result["objective"]:
+                best = row
+    return best
+
+
+def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
+    storage = StudyStorage.open(path, writer=False)
+    try:
+        meta = storage.meta()
+        rows = list(storage.trials())
+    finally:
+        storage.close()
+    spec = RunSpec.from_dict(meta["spec"])
+    statuses = Counter(row.result["status"] for row in rows)
+    best = best_row(rows)
+    return {
+        "storage": str(path),
+        "trials": len(rows),
+        "status_counts": dict(statuses),
+        "duplicates": meta.get("duplicates", 0),
+        "best": None
+        if best is None
+        else {
+            "trial_id": best.trial_id,
+            "arch": best.candidate["arch"],
+            "objective": best.result["objective"],
+            "metrics": best.result["metrics"],
+            "origin": best.candidate.get("origin", ""),
+            "info": best.result.get("info", {}),
+        },
+        "budget": spec.budget.to_dict(),
+        "budget_used": {
+            "trials": sum(statuses[s] for s in (Status.COMPLETE, Status.FAILED)),
+            "cost_seconds": sum(row.result["cost_seconds"] for row in rows),
+            "wall_seconds": rows[-1].wall_seconds if rows else 0.0,
+        },
+        "plugins": [{"name": name, "version": meta.get("plugins", {}).get(name, "")} for name in spec.plugins],
+        "seed": spec.seed,
+        "benchmark": spec.benchmark,
+        "dataset": spec.dataset,
+        "space": spec.space,
+        "options": dict(spec.options),
+        "stopped": meta.get("stopped"),
+        "nas_core_version": meta.get("nas_core_version"),
+    }
+
+
+def best_so_far(results: list[Result]) -> list[tuple[float, Result]]:
+    """After each result: cumulative search time and the best completed result so far."""
+    points = []
+    cost = 0.0
+    best: Result | None = None
+    for result in results:
+        cost += result.cost_seconds
+        if result.status is Status.COMPLETE and result.ok:
+            assert result.objective is not None
+            if best is None or result.objective > (best.objective or float("-inf")):
+                best = result
+        if best is not None:
+            points.append((cost, best))
+    return points

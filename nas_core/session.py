@@ -1,0 +1,127 @@
+"""Assembling a run from its spec: plugins, options, space, benchmark, storage, study and loop."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from nas_core.benchmarks.base import Benchmark
+from nas_core.benchmarks.registry import load_benchmark
+from nas_core.config import Config, RunSpec
+from nas_core.errors import ConfigError, StorageError
+from nas_core.loop import SearchLoop
+from nas_core.options import OptionGroup
+from nas_core.plugin_manager import PluginManager
+from nas_core.spaces.base import SearchSpace
+from nas_core.spaces.registry import make_space
+from nas_core.storage import MEMORY, StudyStorage
+from nas_core.study import Study
+from nas_core.types import Trial
+
+
+def collect_options(plugins: tuple[str, ...]) -> OptionGroup:
+    """The options the named plugins declare (imports them, registers nothing else)."""
+    manager = PluginManager()
+    manager.load(plugins)
+    group = OptionGroup()
+    manager.hooks.addoption(group)
+    return group
+
+
+@dataclass
+class Session:
+    spec: RunSpec
+    plugins: PluginManager
+    space: SearchSpace
+    benchmark: Benchmark | None
+    study: Study
+    strategy: str
+
+    def run(self, on_trial: Callable[[Trial], None] | None = None, *, max_failures: int = 10) -> str:
+        """Search until the budget is spent; records why it stopped in the study."""
+        loop = SearchLoop(self.plugins.hooks, self.study, self.plugins.state_dicts, max_failures=max_failures)
+        reason = loop.run(on_trial)
+        self.study.storage.set_meta(stopped=reason, duplicates=self.study.duplicates)
+        return reason
+
+    def close(self) -> None:
+        self.study.storage.close()
+
+
+def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, resume: bool = False) -> Session:
+    """A ready-to-run session. With ``resume``, ``spec`` is checked against the stored one."""
+    path = str(storage)
+    stored: StudyStorage | None = None
+    if resume:
+        stored = StudyStorage.open(path)
+        try:
+            recorded = RunSpec.from_dict(stored.meta()["spec"])
+        except (KeyError, TypeError, ValueError) as exc:
+            stored.close()
+            raise StorageError(f"{path} holds no readable run spec ({exc}); it cannot be resumed") from None
+        conflicts = spec.conflicts_with(recorded)
+        if conflicts:
+            stored.close()
+            raise ConfigError(
+                f"--resume: {', '.join(conflicts)} differ from the run stored in {path}; "
+                "resume with the same settings (or start a new --storage)"
+            )
+    try:
+        return _assemble(spec, path, stored)
+    except BaseException:
+        if stored is not None:
+            stored.close()
+        raise
+
+
+def _assemble(spec: RunSpec, path: str, stored: StudyStorage | None) -> Session:
+    manager = PluginManager()
+    manager.load(spec.plugins)
+    group = OptionGroup()
+    manager.hooks.addoption(group)
+    options = group.resolve(spec.options)
+    benchmark, space = _space_and_benchmark(spec)
+    config = Config(spec, options, space, benchmark, manager.register)
+    manager.configure(config)
+    strategy = manager.check(space)
+
+    if stored is None:
+        storage = StudyStorage.create(path, _meta(spec, manager))
+        study = Study(spec, space, storage)
+    else:
+        stored.set_meta(spec=spec.to_dict(), resumed_at=time.time())
+        study = Study.load(spec, space, stored)
+        manager.load_state_dicts(stored.states())
+    return Session(spec, manager, space, benchmark, study, strategy)
+
+
+def _space_and_benchmark(spec: RunSpec) -> tuple[Benchmark | None, SearchSpace]:
+    if spec.benchmark:
+        benchmark = load_benchmark(spec.benchmark, spec.dataset, spec.data_dir)
+        if spec.space and spec.space != benchmark.space.name:
+            raise ConfigError(
+                f"--space {spec.space} does not match benchmark {spec.benchmark}, whose space is {benchmark.space.name}"
+            )
+        return benchmark, benchmark.space
+    if not spec.space:
+        raise ConfigError("nothing to search: give --benchmark (a table) or --space with --dataset")
+    return None, make_space(spec.space, spec)
+
+
+def _meta(spec: RunSpec, manager: PluginManager) -> dict[str, Any]:
+    try:
+        core_version = version("nas-core")
+    except PackageNotFoundError:
+        core_version = "unknown"
+    return {
+        "spec": spec.to_dict(),
+        "created": time.time(),
+        "nas_core_version": core_version,
+        "plugins": {name: info.version for name, info in manager.loaded.items()},
+        "duplicates": 0,
+    }
+

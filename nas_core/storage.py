@@ -1,0 +1,254 @@
+"""SQLite storage of a study: one file, written by one process, one transaction per trial.
+
+The file is in WAL mode with ``synchronous=NORMAL``: a committed trial survives the process being
+killed (``kill -9``) at any point; only an operating-system crash or power loss can lose the last
+commits. A trial row and the state of every plugin after that trial are written in the same
+transaction, so the stored state always matches the stored trials and ``--resume`` continues
+exactly where the file ends. The writer holds an exclusive ``flock`` on the file for its
+lifetime, so a second search on the same file is refused instead of interleaving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nas_core.errors import StorageError
+
+APPLICATION_ID = int.from_bytes(b"NASs", "big")  # marks a file as a nas study
+SCHEMA_VERSION = 1
+MEMORY = ":memory:"
+
+_SCHEMA = (
+    f"PRAGMA application_id = {APPLICATION_ID}",
+    f"PRAGMA user_version = {SCHEMA_VERSION}",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE trials (
+    trial_id INTEGER PRIMARY KEY,
+    arch_key TEXT NOT NULL,
+    candidate TEXT NOT NULL,
+    status TEXT NOT NULL,
+    objective REAL,
+    result TEXT NOT NULL,
+    started REAL NOT NULL,
+    finished REAL NOT NULL,
+    wall_seconds REAL NOT NULL
+)""",
+    "CREATE TABLE plugin_state (name TEXT PRIMARY KEY, state BLOB NOT NULL)",
+)
+
+
+@dataclass(frozen=True)
+class TrialRow:
+    """A trial as stored: JSON for the candidate and result, plus the cumulative wall time."""
+
+    trial_id: int
+    candidate: dict[str, Any]
+    result: dict[str, Any]
+    started: float
+    finished: float
+    wall_seconds: float
+
+
+class StudyStorage:
+    def __init__(self, path: str, conn: sqlite3.Connection, lock_fd: int | None) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock_fd = lock_fd
+        self._saved_states: dict[str, bytes] = {}
+
+    # -- opening ---------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], meta: Mapping[str, Any]) -> StudyStorage:
+        """A new study file; refuses to touch an existing file."""
+        target = str(path)
+        if target != MEMORY:
+            if Path(target).exists():
+                raise StorageError(f"{target} already exists: pass --resume to continue it, or choose another --storage")
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: of two searches racing to create the same file, exactly one wins.
+            try:
+                os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            except FileExistsError:
+                raise StorageError(f"{target} already exists: pass --resume to continue it, or choose another --storage") from None
+            except OSError as exc:
+                raise StorageError(f"cannot create {target}: {exc.strerror}") from None
+        storage = cls._connect(target, writer=True, new=True)
+        with storage._transaction() as conn:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+            )
+        return storage
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, writer: bool = True) -> StudyStorage:
+        """An existing study file; a writer also takes the file's lock."""
+        target = str(path)
+        if not Path(target).is_file():
+            raise StorageError(f"no study file at {target}")
+        return cls._connect(target, writer=writer)
+
+    @classmethod
+    def _connect(cls, path: str, *, writer: bool, new: bool = False) -> StudyStorage:
+        on_disk = path != MEMORY
+        if on_disk and not new:
+            _check_header(path)
+        lock_fd = _lock(path) if writer and on_disk else None
+        try:
+            if writer or not on_disk:
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            if not new:
+                # Read through the WAL (the file header may not be checkpointed yet) before
+                # anything could write to a file that is not ours.
+                (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+                if app_id != APPLICATION_ID:
+                    conn.close()
+                    raise StorageError(f"{path} is not a nas study; refusing to use it")
+            if writer or not on_disk:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise StorageError(f"{path} cannot be opened as a nas study: {exc}") from None
+        except StorageError:
+            if lock_fd is not None:
+                os.close(lock_fd)
+            raise
+        return cls(path, conn, lock_fd)
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        try:
+            rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"{self.path} is not a readable nas study: {exc}") from None
+        return {key: json.loads(value) for key, value in rows}
+
+    def trials(self) -> Iterator[TrialRow]:
+        query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials ORDER BY trial_id"
+        for trial_id, candidate, result, started, finished, wall in self._conn.execute(query):
+            yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+
+    def states(self) -> dict[str, Any]:
+        rows = self._conn.execute("SELECT name, state FROM plugin_state").fetchall()
+        self._saved_states = {name: bytes(blob) for name, blob in rows}
+        return {name: pickle.loads(blob) for name, blob in self._saved_states.items()}
+
+    # -- writing ---------------------------------------------------------------------------------
+    def write_trial(
+        self,
+        row: TrialRow,
+        arch_key: str,
+        status: str,
+        objective: float | None,
+        states: Mapping[str, Any],
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        """The trial, every changed plugin state and meta updates, atomically."""
+        blobs = {name: pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL) for name, state in states.items()}
+        changed = [(n, b) for n, b in blobs.items() if self._saved_states.get(n) != b]
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    row.trial_id,
+                    arch_key,
+                    json.dumps(row.candidate),
+                    status,
+                    objective,
+                    json.dumps(row.result),
+                    row.started,
+                    row.finished,
+                    row.wall_seconds,
+                ),
+            )
+            if changed:
+                conn.executemany("INSERT OR REPLACE INTO plugin_state VALUES (?, ?)", changed)
+            if meta:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+                )
+        self._saved_states.update(changed)
+
+    def set_meta(self, **values: Any) -> None:
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in values.items()]
+            )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._conn, self.path)
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self._conn = conn
+        self._path = path
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
+
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self._conn.execute("COMMIT")
+                return
+            except sqlite3.Error as error:
+                self._conn.execute("ROLLBACK")
+                raise StorageError(f"cannot write {self._path}: {error}") from None
+        self._conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.Error):
+            raise StorageError(f"cannot write {self._path}: {exc}") from None
+
+
+def _check_header(path: str) -> None:
+    """Refuse files that are not nas studies before SQLite opens them, so nothing is modified.
+
+    An empty main file is allowed: a study killed before its first checkpoint lives in its WAL,
+    and the application id is checked through SQLite afterwards.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from None
+    if not header:
+        return
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise StorageError(f"{path} is not a nas study (not an SQLite file); refusing to use it")
+    app_id = int.from_bytes(header[68:72], "big")
+    version = int.from_bytes(header[60:64], "big")
+    if app_id != APPLICATION_ID:
+        raise StorageError(f"{path} is an SQLite file of another application, not a nas study; refusing to use it")
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"{path} was written by a newer nas (schema {version}); upgrade nas-core to read it")
+
+
+def _lock(path: str) -> int:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StorageError(f"{path} is in use by another running nas search; wait for it or choose another --storage") from None
+    return fd

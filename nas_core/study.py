@@ -1,0 +1,118 @@
+"""The record of one search: its spec, every trial, and what it has used.
+
+Hooks receive a :class:`StudyView` (read-only); the driver alone records trials, each in one
+storage transaction together with the plugins' states.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from nas_core.architecture import Architecture
+from nas_core.budget import Usage
+from nas_core.config import RunSpec
+from nas_core.spaces.base import SearchSpace
+from nas_core.storage import StudyStorage, TrialRow
+from nas_core.types import Candidate, Result, Status, Trial
+
+
+class StudyView(Protocol):
+    """What plugins may read of the running study."""
+
+    spec: RunSpec
+    space: SearchSpace
+
+    @property
+    def trials(self) -> Sequence[Trial]: ...
+
+    @property
+    def best(self) -> Trial | None: ...
+
+    @property
+    def usage(self) -> Usage: ...
+
+    def find(self, arch: Architecture, fidelity: int | None) -> Trial | None: ...
+
+
+class Study:
+    def __init__(self, spec: RunSpec, space: SearchSpace, storage: StudyStorage) -> None:
+        self.spec = spec
+        self.space = space
+        self.storage = storage
+        self._trials: list[Trial] = []
+        self._evaluated: dict[tuple[str, int | None], Trial] = {}
+        self._best: Trial | None = None
+        self._evaluations = 0
+        self._cost = 0.0
+        self._wall_offset = 0.0
+        self._session_start = time.monotonic()
+        self.duplicates = 0
+
+    @classmethod
+    def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage) -> Study:
+        """The study as recorded in ``storage`` (architectures decoded by ``space``)."""
+        study = cls(spec, space, storage)
+        last_wall = 0.0
+        for row in storage.trials():
+            candidate = Candidate.from_dict(row.candidate, space.decode)
+            study._add(Trial(candidate, Result.from_dict(row.result), row.started, row.finished))
+            last_wall = row.wall_seconds
+        study._wall_offset = last_wall
+        study.duplicates = int(storage.meta().get("duplicates", 0))
+        return study
+
+    # -- StudyView -------------------------------------------------------------------------------
+    @property
+    def trials(self) -> Sequence[Trial]:
+        return self._trials
+
+    @property
+    def best(self) -> Trial | None:
+        """The completed trial with the highest objective (earliest on ties)."""
+        return self._best
+
+    @property
+    def usage(self) -> Usage:
+        return Usage(self._evaluations, self._cost, self._wall_offset + time.monotonic() - self._session_start)
+
+    def find(self, arch: Architecture, fidelity: int | None) -> Trial | None:
+        """The evaluation of an architecture with the same key at this fidelity, if any."""
+        return self._evaluated.get((arch.key, fidelity))
+
+    @property
+    def next_trial_id(self) -> int:
+        return self._trials[-1].trial_id + 1 if self._trials else 0
+
+    # -- recording (driver only) -----------------------------------------------------------------
+    def record(
+        self,
+        candidate: Candidate,
+        result: Result,
+        started: float,
+        finished: float,
+        states: Mapping[str, Any],
+    ) -> Trial:
+        """Append a trial and persist it with the plugins' states in one transaction."""
+        trial = Trial(candidate, result, started, finished)
+        row = TrialRow(
+            candidate.trial_id, candidate.to_dict(), result.to_dict(), started, finished, self.usage.wall_seconds
+        )
+        self.storage.write_trial(
+            row, candidate.arch.key, result.status.value, result.objective, states, {"duplicates": self.duplicates}
+        )
+        self._add(trial)
+        return trial
+
+    def _add(self, trial: Trial) -> None:
+        self._trials.append(trial)
+        result = trial.result
+        if result.status.consumes_budget:
+            self._evaluations += 1
+            self._evaluated[(trial.candidate.arch.key, trial.candidate.fidelity)] = trial
+        self._cost += result.cost_seconds
+        if result.status is Status.COMPLETE and result.ok:
+            assert result.objective is not None
+            if self._best is None or result.objective > (self._best.result.objective or float("-inf")):
+                self._best = trial
