@@ -1,0 +1,82 @@
+"""``nas bench``: several seeds of one or several plugin sets on a tabular benchmark."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from nas_cli.plugin_options import PluginCommand, given_plugin_options
+from nas_core.bench import BenchPlan, parse_plugin_set, run_bench
+from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.budget import Budget
+from nas_core.options import OptionGroup
+from nas_core.session import collect_options
+
+
+def _options_of_sets(values: list[str]) -> OptionGroup:
+    """Options of every plugin named in any set (a set is ``a+b``)."""
+    names = tuple(dict.fromkeys(name for value in values for name in parse_plugin_set(value)))
+    return collect_options(names)
+
+
+@click.command(cls=PluginCommand, options_for=_options_of_sets)
+@click.option("--plugin", "plugin_sets", multiple=True, required=True, metavar="SET", help="A plugin set to compare, e.g. evolution or evolution+gpnas-predictor (repeatable).")
+@click.option("--benchmark", default="nb201", show_default=True, help="nb201, or the path of your own table.")
+@click.option("--dataset", help="Dataset of the benchmark (cifar10, cifar100, ImageNet16-120 for nb201).")
+@click.option("--seeds", type=click.IntRange(min=1), default=10, show_default=True, help="Number of seeds per set.")
+@click.option("--seed-start", type=int, default=0, show_default=True, help="First seed.")
+@click.option("--budget", "budgets", multiple=True, required=True, metavar="B", help="Per run: trials (150) or simulated search time (12000s).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}).")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs in parallel (processes).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the JSON results.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.pass_context
+def bench(ctx: click.Context, **params: Any) -> None:
+    """Run SEEDS searches per plugin set and write per-seed curves and a summary per set."""
+    plan = BenchPlan(
+        plugin_sets=tuple(parse_plugin_set(v) for v in params["plugin_sets"]),
+        benchmark=params["benchmark"],
+        dataset=params["dataset"],
+        seeds=tuple(range(params["seed_start"], params["seed_start"] + params["seeds"])),
+        budget=Budget.parse(params["budgets"]),
+        options=given_plugin_options(ctx),
+        data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
+    )
+    console = Console(stderr=True, quiet=params["quiet"])
+    done = {"n": 0}
+    total = len(plan.plugin_sets) * len(plan.seeds)
+
+    def progress(label: str, record: dict[str, Any]) -> None:
+        done["n"] += 1
+        console.print(f"[{done['n']}/{total}] {label} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
+
+    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress)
+    output = Path(params["output"])
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=1))
+    if not params["quiet"]:
+        print_bench_summary(results, Console())
+        Console().print(f"wrote {output}")
+
+
+def print_bench_summary(results: dict[str, Any], console: Console) -> None:
+    table = Table(title=f"{results['benchmark']} {results['dataset']}: optimum valid {results['optimum']['valid_acc']:.2f}")
+    for column in ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"):
+        table.add_column(column, justify="right")
+    for label, s in results["summary"].items():
+        table.add_row(
+            label,
+            str(s["runs"]),
+            f"{s['final_valid_mean']:.2f} ± {s['final_valid_std']:.2f}",
+            f"{s['final_test_mean']:.2f} ± {s['final_test_std']:.2f}",
+            f"{s['regret_mean']:.3f}",
+            f"{s['queries_mean']:.1f}",
+            f"{100 * s['found_optimum_rate']:.0f}%",
+        )
+    console.print(table)

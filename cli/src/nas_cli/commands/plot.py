@@ -1,0 +1,49 @@
+"""``nas plot``: regret curves of bench files, or the best-so-far curve of a study."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from nas_cli.plotting import plot_bench_regret, plot_study
+from nas_core.report import best_so_far
+from nas_core.storage import StudyStorage
+from nas_core.types import Result
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
+def plot(paths: tuple[str, ...], output: str) -> None:
+    """Plot bench results (*.json, mean regret with 95% bands) or one study (best so far)."""
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if all(p.endswith(".json") for p in paths):
+        results = []
+        for path in paths:
+            try:
+                data = json.loads(Path(path).read_text())
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"{path} is not JSON: {exc}") from None
+            if not isinstance(data, dict) or "runs" not in data or "optimum" not in data:
+                raise click.ClickException(f"{path} is not a result of nas bench")
+            results.append(data)
+        plot_bench_regret(results, target)
+    elif len(paths) == 1:
+        storage = StudyStorage.open(paths[0], writer=False)
+        try:
+            rows = list(storage.trials())
+        finally:
+            storage.close()
+        curve = best_so_far([Result.from_dict(row.result) for row in rows])
+        offset = len(rows) - len(curve)
+        points = [
+            (rows[offset + i].trial_id, cost, float(best.objective or 0.0), best.metrics.get("valid_acc"))
+            for i, (cost, best) in enumerate(curve)
+        ]
+        plot_study(points, Path(paths[0]).name, target)
+    else:
+        raise click.ClickException("plot either bench results (*.json, one or more) or a single study file")
+    click.echo(f"wrote {target}")

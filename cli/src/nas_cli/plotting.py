@@ -1,0 +1,68 @@
+"""Pictures of results: regret curves of bench files, best-so-far curves of studies."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+GRID_POINTS = 300
+
+
+def step_values(xs: Sequence[float], ys: Sequence[float], grid: np.ndarray) -> np.ndarray:
+    """Value of a best-so-far step function at each grid point (NaN before its first point)."""
+    idx = np.searchsorted(np.asarray(xs), grid, side="right") - 1
+    values = np.asarray(ys, dtype=float)[np.clip(idx, 0, None)]
+    return np.where(idx >= 0, values, np.nan)
+
+
+def plot_bench_regret(results: Sequence[dict[str, Any]], output: Path) -> None:
+    """Mean regret (to the table's best validation accuracy) over simulated time, 95% bands."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for result in results:
+        optimum = result["optimum"]["valid_acc"]
+        runs_by_set = result["runs"]
+        horizon = max((r["curve"]["cost"][-1] for rs in runs_by_set.values() for r in rs if r["curve"]["cost"]), default=1.0)
+        grid = np.geomspace(max(horizon / 1000, 1e-3), horizon, GRID_POINTS)
+        for label, runs in runs_by_set.items():
+            curves = np.array([optimum - step_values(r["curve"]["cost"], r["curve"]["valid"], grid) for r in runs if r["curve"]["cost"]])
+            if curves.size == 0:
+                continue
+            mean = np.nanmean(curves, axis=0)
+            count = np.sum(~np.isnan(curves), axis=0)
+            half = 1.96 * np.nanstd(curves, axis=0) / np.sqrt(np.maximum(count, 1))
+            name = f"{label} ({result['dataset']})" if len(results) > 1 else label
+            line = ax.plot(grid, mean, label=f"{name}, n={len(runs)}")[0]
+            ax.fill_between(grid, mean - half, mean + half, color=line.get_color(), alpha=0.2)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("simulated search time [s]")
+    ax.set_ylabel("regret of validation accuracy [%]")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(output, dpi=120)
+    plt.close(fig)
+
+
+def plot_study(points: Sequence[tuple[int, float, float, float | None]], title: str, output: Path) -> None:
+    """Best-so-far objective (and its validation accuracy when known) per trial."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    trials = [p[0] for p in points]
+    ax.step(trials, [p[2] for p in points], where="post", label="best objective so far")
+    if any(p[3] is not None for p in points):
+        ax.step(trials, [np.nan if p[3] is None else p[3] for p in points], where="post", label="its valid_acc")
+    ax.set_xlabel("trial")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(output, dpi=120)
+    plt.close(fig)

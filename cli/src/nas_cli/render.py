@@ -1,0 +1,46 @@
+"""Human-readable views of study summaries (the JSON of ``nas show --json``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+KEY_METRICS = ("valid_acc", "test_acc", "params", "flops", "latency_ms")
+
+
+def arch_text(arch: dict[str, Any]) -> str:
+    for field in ("arch_str", "encoding"):
+        if field in arch:
+            return str(arch[field])
+    if "layers" in arch:
+        return " > ".join(arch["layers"])
+    return ", ".join(f"{k}={v}" for k, v in arch.items() if k != "kind")
+
+
+def print_summary(summary: dict[str, Any], console: Console) -> None:
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["status_counts"].items()))
+    used = summary["budget_used"]
+    console.print(f"[bold]study[/] {summary['storage']}  (plugins: {', '.join(p['name'] for p in summary['plugins'])}; seed {summary['seed']})")
+    console.print(f"trials: {summary['trials']} ({counts or 'none'}); duplicates answered from the study: {summary['duplicates']}")
+    console.print(
+        f"budget used: {used['trials']} evaluations, {used['cost_seconds']:.0f}s search time, "
+        f"{used['wall_seconds']:.1f}s wall clock"
+    )
+    if summary.get("stopped"):
+        console.print(f"stopped: {summary['stopped']}")
+    best = summary["best"]
+    if best is None:
+        console.print("[yellow]no completed trial yet[/]")
+        return
+    table = Table(title=f"best: trial {best['trial_id']}", show_header=True)
+    table.add_column("architecture", overflow="fold")
+    table.add_column("objective", justify="right")
+    metrics = [m for m in KEY_METRICS if m in best["metrics"]]
+    for metric in metrics:
+        table.add_column(metric, justify="right")
+    table.add_row(
+        arch_text(best["arch"]), f"{best['objective']:.4g}", *(f"{best['metrics'][m]:.4g}" for m in metrics)
+    )
+    console.print(table)
