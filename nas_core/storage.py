@@ -63,6 +63,7 @@ class StudyStorage:
         self._conn = conn
         self._lock_fd = lock_fd
         self._saved_states: dict[str, bytes] = {}
+        self._wal = False
 
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
@@ -113,16 +114,17 @@ class StudyStorage:
                 # Read through the WAL (the file header may not be checkpointed yet) before
                 # anything could write to a file that is not ours.
                 (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+                (schema,) = conn.execute("PRAGMA user_version").fetchone()
                 if app_id != APPLICATION_ID:
                     conn.close()
-                    raise StorageError(f"{path} is not a nas study; refusing to use it")
-            if writer or not on_disk:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
+                    raise StorageError(f"{path} is an SQLite file of another application, not a nas study; refusing to use it")
+                if schema > SCHEMA_VERSION:
+                    conn.close()
+                    raise StorageError(f"{path} was written by a newer nas (schema {schema}); upgrade nas-core to read it")
         except sqlite3.Error as exc:
             if lock_fd is not None:
                 os.close(lock_fd)
-            raise StorageError(f"{path} cannot be opened as a nas study: {exc}") from None
+            raise StorageError(f"{path} is not a nas study or is corrupt ({exc}); refusing to use it") from None
         except StorageError:
             if lock_fd is not None:
                 os.close(lock_fd)
@@ -130,6 +132,14 @@ class StudyStorage:
         return cls(path, conn, lock_fd)
 
     def close(self) -> None:
+        if self._wal and self.path != MEMORY:
+            # Leave a single self-contained file behind (no -wal/-shm beside it), so readers
+            # need no write access; --resume switches back to WAL. Best effort: a reader that
+            # is still open keeps the file in WAL mode, which is just as correct.
+            try:
+                self._conn.execute("PRAGMA journal_mode=DELETE")
+            except sqlite3.Error:
+                pass
         self._conn.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)
@@ -196,6 +206,11 @@ class StudyStorage:
             )
 
     def _transaction(self) -> _Transaction:
+        if not self._wal:
+            # WAL only once something is written: a refused run leaves the file byte-identical.
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._wal = True
         return _Transaction(self._conn, self.path)
 
 
@@ -222,26 +237,18 @@ class _Transaction:
 
 
 def _check_header(path: str) -> None:
-    """Refuse files that are not nas studies before SQLite opens them, so nothing is modified.
+    """Refuse files that are not SQLite at all before SQLite opens them, so nothing is modified.
 
-    An empty main file is allowed: a study killed before its first checkpoint lives in its WAL,
-    and the application id is checked through SQLite afterwards.
+    Whether an SQLite file is a nas study is read through SQLite (``PRAGMA application_id``):
+    the header on disk lags behind while a study is being written in WAL mode.
     """
     try:
         with open(path, "rb") as handle:
-            header = handle.read(100)
+            header = handle.read(16)
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from None
-    if not header:
-        return
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+    if header and header != b"SQLite format 3\x00":
         raise StorageError(f"{path} is not a nas study (not an SQLite file); refusing to use it")
-    app_id = int.from_bytes(header[68:72], "big")
-    version = int.from_bytes(header[60:64], "big")
-    if app_id != APPLICATION_ID:
-        raise StorageError(f"{path} is an SQLite file of another application, not a nas study; refusing to use it")
-    if version > SCHEMA_VERSION:
-        raise StorageError(f"{path} was written by a newer nas (schema {version}); upgrade nas-core to read it")
 
 
 def _lock(path: str) -> int:
