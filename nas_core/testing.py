@@ -1,0 +1,120 @@
+"""Conformance tests every plugin's test suite subclasses (like Optuna's sampler test kits).
+
+::
+
+    from nas_core.testing import PluginConformance
+
+    class TestMyStrategy(PluginConformance):
+        plugins = ("mystrategy",)
+        bad_options = {"mystrategy_population": 0}
+
+The inherited tests run real, small searches (by default on the NB201 cifar10 table, found through
+``NAS_DATA_DIR``) and check the hook contract: proposals are members of the space, results have the
+right types, the budget is spent exactly, a seed makes the run reproducible, a resumed run
+continues exactly as an uninterrupted one (so ``state_dict``/``load_state_dict`` are complete),
+and bad options fail with a one-line ConfigError. Override the class attributes to run on another
+benchmark, or on a space and dataset that train.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.errors import ConfigError
+from nas_core.session import open_session
+from nas_core.types import Candidate, Result, Trial
+
+
+def require_data_dir() -> str:
+    """``NAS_DATA_DIR``, or a test failure that says how to set it."""
+    value = os.environ.get(DATA_ENV)
+    if not value or not Path(value).is_dir():
+        pytest.fail(f"set {DATA_ENV} to the folder that contains nb201/ (the benchmark tables)")
+    return value
+
+
+class PluginConformance:
+    plugins: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[Mapping[str, Any]] = {}
+    bad_options: ClassVar[Mapping[str, Any]] = {}
+    benchmark: ClassVar[str | None] = "nb201"
+    dataset: ClassVar[str | None] = "cifar10"
+    space: ClassVar[str | None] = None
+    budget: ClassVar[int] = 24
+
+    def spec(self, seed: int = 0, budget: int | None = None, **options: Any) -> RunSpec:
+        return RunSpec(
+            plugins=self.plugins,
+            budget=Budget(trials=budget or self.budget),
+            seed=seed,
+            benchmark=self.benchmark,
+            dataset=self.dataset,
+            space=self.space,
+            options={**self.options, **options},
+            device="cpu",
+            data_dir=require_data_dir() if self.benchmark == "nb201" else os.environ.get(DATA_ENV),
+        )
+
+    def search(self, spec: RunSpec, storage: str | Path = ":memory:", *, resume: bool = False) -> list[Trial]:
+        session = open_session(spec, storage, resume=resume)
+        try:
+            session.run()
+            return list(session.study.trials)
+        finally:
+            session.close()
+
+    @staticmethod
+    def fingerprint(trials: list[Trial]) -> list[tuple[str, str, float | None]]:
+        return [(t.candidate.arch.key, t.result.status.value, t.result.objective) for t in trials]
+
+    # -- the contract ------------------------------------------------------------------------------
+    def test_trials_are_well_formed_members_of_the_space(self) -> None:
+        spec = self.spec()
+        session = open_session(spec)
+        try:
+            session.run()
+            trials = list(session.study.trials)
+            assert trials, "the search recorded no trial"
+            for expected_id, trial in enumerate(trials):
+                assert isinstance(trial.candidate, Candidate) and isinstance(trial.result, Result)
+                assert trial.trial_id == expected_id
+                session.space.validate(trial.candidate.arch)
+                again = session.space.decode(trial.candidate.arch.to_dict())
+                assert again.key == trial.candidate.arch.key
+        finally:
+            session.close()
+
+    def test_spends_exactly_the_trial_budget(self) -> None:
+        trials = self.search(self.spec())
+        assert sum(t.result.status.consumes_budget for t in trials) == self.budget
+
+    def test_a_seed_makes_the_run_reproducible(self) -> None:
+        first = self.fingerprint(self.search(self.spec(seed=3)))
+        assert first == self.fingerprint(self.search(self.spec(seed=3)))
+        assert first != self.fingerprint(self.search(self.spec(seed=4)))
+
+    def test_resume_continues_exactly_like_an_uninterrupted_run(self, tmp_path: Path) -> None:
+        half = self.budget // 2
+        storage = tmp_path / "study.db"
+        self.search(self.spec(budget=half), storage)
+        resumed = self.search(self.spec(budget=self.budget), storage, resume=True)
+        straight = self.search(self.spec(budget=self.budget))
+        assert self.fingerprint(resumed) == self.fingerprint(straight)
+
+    def test_bad_options_fail_with_one_clear_line(self) -> None:
+        with pytest.raises(ConfigError, match="unknown option") as unknown:
+            open_session(self.spec(no_such_option_anywhere=1))
+        assert "\n" not in str(unknown.value)
+        for name, value in self.bad_options.items():
+            with pytest.raises(ConfigError) as bad:
+                open_session(self.spec(**{name: value}))
+            message = str(bad.value)
+            assert "\n" not in message and name.replace("_", "-") in message

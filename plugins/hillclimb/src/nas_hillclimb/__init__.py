@@ -1,0 +1,1 @@
+"""Local search for nas (see plugin.py)."""

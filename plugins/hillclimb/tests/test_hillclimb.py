@@ -1,0 +1,5 @@
+from nas_core.testing import PluginConformance
+
+
+class TestHillClimbing(PluginConformance):
+    plugins = ("hillclimb",)
