@@ -1,0 +1,25 @@
+"""Running the real ``nas`` executable in a subprocess, as users and scripts do."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+NAS = shutil.which("nas") or str(Path(sys.executable).with_name("nas"))
+
+
+def nas(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([NAS, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, env=os.environ.copy())
+
+
+def nas_json(*args: str, cwd: Path | None = None) -> Any:
+    done = nas(*args, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def popen(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([NAS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())

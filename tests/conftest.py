@@ -1,0 +1,18 @@
+"""Tests read the real benchmark tables: NAS_DATA_DIR, or ../shared/data beside the checkout."""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+_beside = REPO.parent / "shared" / "data"
+if not os.environ.get("NAS_DATA_DIR") and _beside.is_dir():
+    os.environ["NAS_DATA_DIR"] = str(_beside)
+
+# Helper plugins for the tests live in tests/nastest_plugins and are loaded by module path
+# (``--plugin nastest_plugins.slow``), in this process and in the `nas` subprocesses.
+import sys
+
+TESTS = str(Path(__file__).resolve().parent)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (TESTS, os.environ.get("PYTHONPATH", "")) if p)

@@ -1,0 +1,1 @@
+"""Plugins that exist only to test the core: loaded with --plugin nastest_plugins.<name>."""

@@ -1,0 +1,35 @@
+"""CONTRIBUTING's example plugin installs from its folder and runs through its entry point."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_helpers import NAS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_example_plugin_installs_and_runs(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(REPO / "plugins" / "hillclimb")],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    assert (target / "nas_hillclimb" / "plugin.py").is_file()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
+    where = subprocess.run([sys.executable, "-c", "import nas_hillclimb; print(nas_hillclimb.__file__)"],
+                           env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    assert where.stdout.startswith(str(target))
+    listed = json.loads(subprocess.run([NAS, "plugins", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    assert any(p["name"] == "hillclimb" and p["hooks"] == ["nas_configure", "nas_propose", "nas_update"] for p in listed)
+    searched = subprocess.run(
+        [NAS, "search", "--plugin", "hillclimb", "--benchmark", "nb201", "--dataset", "cifar10", "--budget", "40",
+         "--storage", str(tmp_path / "s.db"), "--json"],  # fmt: skip
+        env=env, capture_output=True, text=True,
+    )
+    assert searched.returncode == 0, searched.stderr
+    assert json.loads(searched.stdout)["trials"] == 40

@@ -1,0 +1,84 @@
+"""Loading plugins: only the named ones, each on its own, every failure one clear line."""
+
+import pytest
+
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.errors import ConfigError, PluginError
+from nas_core.options import OptionGroup
+from nas_core.plugin_manager import PluginManager, installed_plugins
+from nas_core.session import open_session
+from nas_core.testing import require_data_dir
+
+
+def run_spec(*plugins: str) -> RunSpec:
+    return RunSpec(plugins, Budget(trials=5), benchmark="nb201", dataset="cifar10", data_dir=require_data_dir())
+
+
+def one_line(exc: pytest.ExceptionInfo) -> str:
+    message = str(exc.value)
+    assert "\n" not in message
+    return message
+
+
+def test_the_baselines_and_the_example_are_installed_entry_points() -> None:
+    assert {"random", "evolution", "hillclimb"} <= set(installed_plugins())
+
+
+def test_only_named_plugins_are_loaded() -> None:
+    manager = PluginManager()
+    manager.load(["random"])
+    assert list(manager.loaded) == ["random"]
+    assert manager.loaded["random"].distribution == "nas-core"
+
+
+def test_an_unknown_plugin_lists_the_installed_ones() -> None:
+    with pytest.raises(PluginError) as exc:
+        PluginManager().load(["gpnass"])
+    assert "unknown plugin 'gpnass' (installed: " in one_line(exc) and "evolution" in str(exc.value)
+
+
+def test_a_plugin_that_fails_to_import_is_named_with_its_error() -> None:
+    with pytest.raises(PluginError) as exc:
+        PluginManager().load(["nastest_plugins.broken"])
+    assert one_line(exc) == (
+        "plugin 'nastest_plugins.broken' (module nastest_plugins.broken) failed to import: "
+        "ModuleNotFoundError: No module named 'nas_this_dependency_is_not_installed'"
+    )
+
+
+def test_two_strategies_are_an_error_naming_both() -> None:
+    with pytest.raises(PluginError) as exc:
+        open_session(run_spec("random", "evolution"))
+    assert "'evolution' and 'random' both implement nas_propose" in one_line(exc)
+
+
+def test_no_strategy_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="no search strategy: name one with --plugin"):
+        open_session(run_spec("nastest_plugins.slow"))
+
+
+def test_a_misspelled_hook_is_caught_before_the_run() -> None:
+    with pytest.raises(PluginError) as exc:
+        open_session(run_spec("random", "nastest_plugins.typo"))
+    assert "plugin 'nastest_plugins.typo' implements an unknown hook" in one_line(exc)
+    assert "nas_propse" in str(exc.value)
+
+
+def test_a_missing_capability_names_the_plugin_and_the_space() -> None:
+    with pytest.raises(ConfigError) as exc:
+        open_session(run_spec("random", "nastest_plugins.needs_graph_build"))
+    assert "plugin 'nastest_plugins.needs_graph_build' needs build from the search space" in one_line(exc)
+    assert "'nb201'" in str(exc.value)
+
+
+def test_option_flags_must_be_unique_and_well_formed() -> None:
+    group = OptionGroup()
+    group.addoption("--mine-size", type=int, default=3)
+    with pytest.raises(PluginError, match="declared by two plugins"):
+        group.addoption("--mine-size", type=int, default=4)
+    with pytest.raises(PluginError, match="look like"):
+        group.addoption("size")
+    assert group.resolve({"mine_size": "7"}) == {"mine_size": 7}
+    with pytest.raises(ConfigError, match="invalid value for --mine-size: 'x' is not a valid int"):
+        group.resolve({"--mine-size": "x"})

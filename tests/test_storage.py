@@ -1,0 +1,90 @@
+"""Study files: created once, never overwritten, refused when foreign, locked while searched."""
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nas_core.errors import StorageError
+from nas_core.storage import StudyStorage, TrialRow
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def row(trial_id: int) -> TrialRow:
+    return TrialRow(trial_id, {"arch": {"kind": "x"}}, {"status": "complete", "objective": 1.0}, 0.0, 1.0, 2.0)
+
+
+def test_create_write_and_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "runs" / "s.db"
+    storage = StudyStorage.create(path, {"spec": {"seed": 3}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"strategy": {"rng": [1, 2]}}, {"duplicates": 2})
+    storage.write_trial(row(1), "k1", "complete", 1.0, {"strategy": {"rng": [1, 2]}})
+    storage.close()
+    reader = StudyStorage.open(path, writer=False)
+    assert [r.trial_id for r in reader.trials()] == [0, 1]
+    assert reader.meta() == {"spec": {"seed": 3}, "duplicates": 2}
+    assert reader.states() == {"strategy": {"rng": [1, 2]}}
+    reader.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["s.db"]  # no -wal/-shm left behind
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    path.write_text("precious")
+    with pytest.raises(StorageError, match="already exists: pass --resume"):
+        StudyStorage.create(path, {})
+    assert path.read_text() == "precious"
+
+
+@pytest.mark.parametrize("content", [b"not a database at all" * 10, b"SQLite format 3\x00" + b"\x00" * 10])
+def test_files_that_are_not_studies_are_refused_untouched(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "s.db"
+    path.write_bytes(content)
+    before = digest(path)
+    with pytest.raises(StorageError, match="not a nas study"):
+        StudyStorage.open(path)
+    assert digest(path) == before
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(StorageError, match="another application"):
+        StudyStorage.open(path)
+    assert digest(path) == before
+
+
+def test_a_second_writer_is_refused_while_readers_are_welcome(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    writer = StudyStorage.create(path, {"spec": {}})
+    writer.write_trial(row(0), "k", "complete", 1.0, {})
+    with pytest.raises(StorageError, match="in use by another running nas search"):
+        StudyStorage.open(path)
+    reader = StudyStorage.open(path, writer=False)
+    assert len(list(reader.trials())) == 1
+    reader.close()
+    writer.close()
+    StudyStorage.open(path).close()  # the lock went with the writer
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="no study file at .*nope.db"):
+        StudyStorage.open(tmp_path / "nope.db")
+
+
+def test_a_failed_transaction_leaves_the_file_as_it_was(tmp_path: Path) -> None:
+    storage = StudyStorage.create(tmp_path / "s.db", {"spec": {}})
+    storage.write_trial(row(0), "k", "complete", 1.0, {"p": 1})
+    with pytest.raises(StorageError):
+        storage.write_trial(row(0), "k", "complete", 1.0, {"p": 2})  # duplicate trial id
+    assert [r.trial_id for r in storage.trials()] == [0]
+    assert storage.states() == {"p": 1}
+    storage.close()
