@@ -27,17 +27,22 @@ def best_row(rows: list[TrialRow]) -> TrialRow | None:
 
 
 def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The summary of the study file at ``path`` (opened read-only)."""
     storage = StudyStorage.open(path, writer=False)
     try:
-        meta = storage.meta()
-        rows = list(storage.trials())
+        return summarize_storage(storage)
     finally:
         storage.close()
+
+
+def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
+    meta = storage.meta()
+    rows = list(storage.trials())
     spec = RunSpec.from_dict(meta["spec"])
     statuses = Counter(row.result["status"] for row in rows)
     best = best_row(rows)
     return {
-        "storage": str(path),
+        "storage": storage.path,
         "trials": len(rows),
         "status_counts": dict(statuses),
         "duplicates": meta.get("duplicates", 0),

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from nas_cli.plotting import plot_bench_regret, plot_study
 from nas_core.report import best_so_far
 from nas_core.storage import StudyStorage
 from nas_core.types import Result
@@ -18,6 +17,8 @@ from nas_core.types import Result
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
 def plot(paths: tuple[str, ...], output: str) -> None:
     """Plot bench results (*.json, mean regret with 95% bands) or one study (best so far)."""
+    from nas_cli.plotting import plot_bench_regret, plot_study  # matplotlib is slow to import
+
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     if all(p.endswith(".json") for p in paths):

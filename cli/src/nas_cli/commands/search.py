@@ -18,7 +18,7 @@ from nas_core.benchmarks.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import StorageError
-from nas_core.report import summarize
+from nas_core.report import summarize_storage
 from nas_core.session import Session, collect_options, open_session
 from nas_core.storage import StudyStorage
 from nas_core.types import Trial
@@ -56,9 +56,8 @@ def search(ctx: click.Context, **params: Any) -> None:
         raise Interrupted(
             f"interrupted after {count} recorded trials; continue with: nas search --resume --storage {storage}"
         ) from None
+    summary = summarize_storage(session.study.storage)
     session.close()
-    summary = summarize(storage)
-    summary["stopped"] = reason
     if params["as_json"]:
         click.echo(json.dumps(summary, indent=2))
     else:
