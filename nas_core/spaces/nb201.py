@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
@@ -87,9 +87,9 @@ class NB201Cell:
             raise ArchitectureError(f"malformed NASLib NB201 tuple {text!r}") from exc
         return cls(tuple(by_edge[edge] for edge in EDGES))
 
-    @cached_property
+    @property
     def key(self) -> str:
-        return "nb201:" + _canonical_cell(self.ops)
+        return _canonical_cell(self.ops)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "arch_str": self.arch_str}
@@ -98,8 +98,9 @@ class NB201Cell:
         return self.arch_str
 
 
-def _canonical_cell(ops: Sequence[str]) -> str:
-    """Canonical form of the function a cell computes.
+@lru_cache(maxsize=len(OPS) ** len(EDGES))
+def _canonical_cell(ops: tuple[str, ...]) -> str:
+    """``nb201:`` + the canonical form of the function a cell computes.
 
     Edges with ``none`` contribute nothing and are dropped; nodes that the input cannot reach or
     that cannot reach the output are dead; identity edges (``skip_connect``) are contracted. What
@@ -117,7 +118,7 @@ def _canonical_cell(ops: Sequence[str]) -> str:
             reach_output.add(i)
     alive = reach_from_input & reach_output
     if NUM_NODES - 1 not in alive:
-        return "zero"
+        return "nb201:zero"
     live = [(i, j, op) for i, j, op in live if i in alive and j in alive]
 
     # Node-op DAG: node 0 = input, one node per live edge, last node = output.
@@ -135,7 +136,7 @@ def _canonical_cell(ops: Sequence[str]) -> str:
     kept = [v for v in range(len(labels)) if labels[v] != "skip_connect"]
     index = {v: k for k, v in enumerate(kept)}
     edges = [(index[s], index[v]) for v in kept for s in sources(v)]
-    return canonical_hash([labels[v] for v in kept], edges)
+    return "nb201:" + canonical_hash([labels[v] for v in kept], edges)
 
 
 class NB201Space(SearchSpace):

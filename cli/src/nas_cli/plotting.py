@@ -34,12 +34,14 @@ def plot_bench_regret(results: Sequence[dict[str, Any]], output: Path) -> None:
             curves = np.array([optimum - step_values(r["curve"]["cost"], r["curve"]["valid"], grid) for r in runs if r["curve"]["cost"]])
             if curves.size == 0:
                 continue
-            mean = np.nanmean(curves, axis=0)
             count = np.sum(~np.isnan(curves), axis=0)
-            half = 1.96 * np.nanstd(curves, axis=0) / np.sqrt(np.maximum(count, 1))
+            defined = count >= max(1, len(curves) // 2)  # a run has no best before its first query
+            grid_d, curves_d, count_d = grid[defined], curves[:, defined], count[defined]
+            mean = np.nanmean(curves_d, axis=0)
+            half = 1.96 * np.nanstd(curves_d, axis=0) / np.sqrt(count_d)
             name = f"{label} ({result['dataset']})" if len(results) > 1 else label
-            line = ax.plot(grid, mean, label=f"{name}, n={len(runs)}")[0]
-            ax.fill_between(grid, mean - half, mean + half, color=line.get_color(), alpha=0.2)
+            line = ax.plot(grid_d, mean, label=f"{name}, n={len(runs)}")[0]
+            ax.fill_between(grid_d, mean - half, mean + half, color=line.get_color(), alpha=0.2)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("simulated search time [s]")
