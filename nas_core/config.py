@@ -15,6 +15,7 @@ from nas_core.errors import ConfigError
 
 if TYPE_CHECKING:
     from nas_core.benchmarks.base import Benchmark
+    from nas_core.datasets.base import Dataset
     from nas_core.spaces.base import SearchSpace
 
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
@@ -78,7 +79,8 @@ def stable_seed(*parts: object) -> int:
 class Config:
     """The run as plugins see it in ``nas_configure``.
 
-    ``plugin`` is the name of the plugin being configured; objects it registers are named after
+    ``space`` is what is searched; ``benchmark`` answers queries when the run is on a table;
+    ``dataset`` is what candidates train on otherwise. ``plugin`` is the name of the plugin being configured; objects it registers are named after
     it (``evolution.RegularizedEvolution``), which is the key their saved state is stored under.
     """
 
@@ -88,11 +90,13 @@ class Config:
         options: Mapping[str, Any],
         space: SearchSpace,
         benchmark: Benchmark | None,
+        dataset: Dataset | None,
         register: Callable[[object, str, str], None],
     ) -> None:
         self.spec = spec
         self.space = space
         self.benchmark = benchmark
+        self.dataset = dataset
         self.plugin = ""
         self._options = dict(options)
         self._register = register

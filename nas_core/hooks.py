@@ -17,6 +17,7 @@ from nas_core.types import Candidate, Result
 if TYPE_CHECKING:
     from nas_core.config import Config
     from nas_core.options import OptionGroup
+    from nas_core.registry import Registry
     from nas_core.spaces.base import SearchSpace
     from nas_core.study import StudyView
 
@@ -25,6 +26,9 @@ class Hooks:
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self._pm = pm
         self._relay = pm.hook
+
+    def register(self, registry: Registry) -> None:
+        self._relay.nas_register(registry=registry)
 
     def addoption(self, group: OptionGroup) -> None:
         self._relay.nas_addoption(group=group)

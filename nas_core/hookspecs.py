@@ -8,7 +8,8 @@ The search loop, in order, for every trial::
     nas_update      -> every plugin sees the candidate and its result
     (the core records the trial and every plugin's state in one transaction)
 
-``nas_addoption`` and ``nas_configure`` run once, before the first trial. Implement hooks as
+``nas_register``, ``nas_addoption`` and ``nas_configure`` run once, in that order, before the
+first trial. Implement hooks as
 functions of the plugin module, or on an object that ``nas_configure`` registers with
 ``config.register(obj)``; objects with ``state_dict()``/``load_state_dict()`` are saved with every
 trial so a resumed search continues exactly where the recorded one stopped.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from nas_core.budget import BudgetStatus
     from nas_core.config import Config
     from nas_core.options import OptionGroup
+    from nas_core.registry import Registry
     from nas_core.spaces.base import SearchSpace
     from nas_core.study import StudyView
     from nas_core.types import Candidate, Result
@@ -31,6 +33,16 @@ if TYPE_CHECKING:
 PROJECT = "nas"
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def nas_register(registry: Registry) -> None:
+    """Add datasets and search spaces, by name, for ``--dataset`` and ``--space``.
+
+    ``registry.add_dataset("mydata", loader)`` with ``loader(request) -> Dataset``;
+    ``registry.add_space("myspace", factory)`` with ``factory(options) -> SearchSpace``.
+    Called once for every loaded plugin, before options are declared.
+    """
 
 
 @hookspec
@@ -72,7 +84,8 @@ def nas_estimate(candidate: Candidate, study: StudyView) -> Result | None:
     """Performance estimation of one candidate: table lookup, training, one-shot evaluation.
 
     The first implementation that returns a Result wins; returning None passes the candidate on.
-    To answer before the estimators (a cache, a predictor that decides a candidate is not worth
+    The core's own estimators (table lookup, training) are ``trylast`` fallbacks, so a plugin's
+    estimator goes before them. To answer before every estimator (a cache, a predictor that decides a candidate is not worth
     training and returns a ``Status.PREDICTED`` result), implement with ``tryfirst=True``; the
     core's de-duplication is such an implementation and always goes first. Wrappers
     (``@hookimpl(wrapper=True)``) see every result and exception on the way out; the core's

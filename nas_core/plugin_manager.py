@@ -1,9 +1,11 @@
 """Finding, loading and registering plugins.
 
 Only the plugins named with ``--plugin`` are imported, each entry point on its own, so one broken
-plugin never takes down a run that does not use it. The core's essential built-ins
-(de-duplication, failure recording, budget, tabular estimation) are registered after the named
-plugins so that they run first among ``tryfirst`` estimators and wrap everything else.
+plugin never takes down a run that does not use it. The core's essential built-ins (catalog of
+datasets and spaces, budget, table and training estimators, failure recording) are registered
+with them; de-duplication is registered last of all, after every plugin has registered its
+objects, because among ``tryfirst`` estimators the last registered answers first, and a
+duplicate must be answered from the study before any filter or predictor sees it.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from nas_core.spaces.base import SearchSpace
 
 GROUP = "nas.plugins"
 ESSENTIALS: tuple[tuple[str, str], ...] = (
+    ("core.catalog", "nas_core.builtin.catalog"),
     ("core.budget", "nas_core.builtin.budget"),
     ("core.tabular", "nas_core.builtin.tabular"),
+    ("core.train", "nas_core.builtin.train"),
     ("core.failures", "nas_core.builtin.failures"),
-    ("core.dedup", "nas_core.builtin.dedup"),
 )
+REGISTERED_LAST = ("core.dedup", "nas_core.builtin.dedup")
 HOOK_NAMES = tuple(name for name in dir(hookspecs) if name.startswith("nas_"))
 
 
@@ -105,7 +109,8 @@ class PluginManager:
         self._owner[name] = owner
 
     def load(self, names: Iterable[str]) -> None:
-        """Import and register the named plugins (entry-point names, or dotted module paths)."""
+        """Import and register the named plugins (entry-point names, or dotted module paths),
+        then the core's essentials."""
         installed = installed_plugins()
         for name in names:
             if name in self.loaded:
@@ -118,18 +123,20 @@ class PluginManager:
             self.register(module, name, owner=name)
             self.loaded[name] = info
             self._modules[name] = module
+        for name, module_path in ESSENTIALS:
+            if name not in self._modules:
+                module = importlib.import_module(module_path)
+                self.register(module, name, owner="core")
+                self._modules[name] = module
 
     def configure(self, config: Config) -> None:
-        """Configure the named plugins one by one, then register and configure the essentials."""
+        """Configure every plugin, one at a time, then register de-duplication last."""
         for name, module in list(self._modules.items()):
             config.plugin = name
             self.hooks.configure(config, module)
-        for name, module_path in ESSENTIALS:
-            module = importlib.import_module(module_path)
-            self.register(module, name, owner="core")
-            config.plugin = name
-            self.hooks.configure(config, module)
         config.plugin = ""
+        name, module_path = REGISTERED_LAST
+        self.register(importlib.import_module(module_path), name, owner="core")
         try:
             self._pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -153,6 +160,13 @@ class PluginManager:
         if not strategies:
             strategies_hint = ", ".join(sorted(installed_plugins())) or "none installed"
             raise ConfigError(f"no search strategy: name one with --plugin (installed plugins: {strategies_hint})")
+        estimators = [
+            impl
+            for impl in self._pm.hook.nas_estimate.get_hookimpls()
+            if not (impl.wrapper or impl.hookwrapper) and impl.plugin_name != REGISTERED_LAST[0]
+        ]
+        if not estimators:
+            raise ConfigError("nothing estimates the candidates: give --benchmark for a table, or --dataset to train")
         for name, plugin in self._pm.list_name_plugin():
             needs = getattr(plugin, "NAS_REQUIRES", None)
             if needs:

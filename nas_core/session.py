@@ -1,4 +1,4 @@
-"""Assembling a run from its spec: plugins, options, space, benchmark, storage, study and loop."""
+"""Assembling a run from its spec: plugins, options, space, benchmark or dataset, storage, study."""
 
 from __future__ import annotations
 
@@ -7,29 +7,70 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from nas_core.benchmarks.base import Benchmark
 from nas_core.benchmarks.registry import load_benchmark
 from nas_core.config import Config, RunSpec
+from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError, StorageError
 from nas_core.loop import SearchLoop
 from nas_core.options import OptionGroup
 from nas_core.plugin_manager import PluginManager
+from nas_core.registry import DatasetRequest, Registry
 from nas_core.spaces.base import SearchSpace
-from nas_core.spaces.registry import make_space
 from nas_core.storage import MEMORY, StudyStorage
 from nas_core.study import Study
 from nas_core.types import Trial
 
 
 def collect_options(plugins: tuple[str, ...]) -> OptionGroup:
-    """The options the named plugins declare (imports them, registers nothing else)."""
+    """The options the named plugins (and the core's essentials) declare."""
     manager = PluginManager()
     manager.load(plugins)
     group = OptionGroup()
     manager.hooks.addoption(group)
     return group
+
+
+@dataclass
+class Prepared:
+    """A spec turned into loaded plugins, resolved options and the things searched and trained on."""
+
+    spec: RunSpec
+    plugins: PluginManager
+    registry: Registry
+    options: dict[str, Any]
+    space: SearchSpace
+    benchmark: Benchmark | None
+    dataset: Dataset | None
+
+
+def prepare(spec: RunSpec, *, load_dataset: bool = True) -> Prepared:
+    manager = PluginManager()
+    manager.load(spec.plugins)
+    registry = Registry()
+    manager.hooks.register(registry)
+    group = OptionGroup()
+    manager.hooks.addoption(group)
+    options = group.resolve(spec.options)
+    benchmark = dataset = None
+    if spec.benchmark:
+        benchmark = load_benchmark(spec.benchmark, spec.dataset, spec.data_dir)
+        space = benchmark.space
+        if spec.space and spec.space != space.name:
+            raise ConfigError(
+                f"--space {spec.space} does not match benchmark {spec.benchmark}, whose space is {space.name}"
+            )
+    elif spec.space:
+        space = registry.space(spec.space, options)
+        if spec.dataset and load_dataset:
+            request = DatasetRequest(Path(spec.data_dir) if spec.data_dir else None, options["split_seed"])
+            dataset = registry.dataset(spec.dataset, request)
+    else:
+        raise ConfigError("nothing to search: give --benchmark (a table), or --space with --dataset to train")
+    return Prepared(spec, manager, registry, options, space, benchmark, dataset)
 
 
 @dataclass
@@ -71,45 +112,26 @@ def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, res
                 "resume with the same settings (or start a new --storage)"
             )
     try:
-        return _assemble(spec, path, stored)
+        return _assemble(prepare(spec), path, stored)
     except BaseException:
         if stored is not None:
             stored.close()
         raise
 
 
-def _assemble(spec: RunSpec, path: str, stored: StudyStorage | None) -> Session:
-    manager = PluginManager()
-    manager.load(spec.plugins)
-    group = OptionGroup()
-    manager.hooks.addoption(group)
-    options = group.resolve(spec.options)
-    benchmark, space = _space_and_benchmark(spec)
-    config = Config(spec, options, space, benchmark, manager.register)
+def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None) -> Session:
+    spec, manager = prepared.spec, prepared.plugins
+    config = Config(spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register)
     manager.configure(config)
-    strategy = manager.check(space)
-
+    strategy = manager.check(prepared.space)
     if stored is None:
         storage = StudyStorage.create(path, _meta(spec, manager))
-        study = Study(spec, space, storage)
+        study = Study(spec, prepared.space, storage)
     else:
         stored.set_meta(spec=spec.to_dict(), resumed_at=time.time())
-        study = Study.load(spec, space, stored)
+        study = Study.load(spec, prepared.space, stored)
         manager.load_state_dicts(stored.states())
-    return Session(spec, manager, space, benchmark, study, strategy)
-
-
-def _space_and_benchmark(spec: RunSpec) -> tuple[Benchmark | None, SearchSpace]:
-    if spec.benchmark:
-        benchmark = load_benchmark(spec.benchmark, spec.dataset, spec.data_dir)
-        if spec.space and spec.space != benchmark.space.name:
-            raise ConfigError(
-                f"--space {spec.space} does not match benchmark {spec.benchmark}, whose space is {benchmark.space.name}"
-            )
-        return benchmark, benchmark.space
-    if not spec.space:
-        raise ConfigError("nothing to search: give --benchmark (a table) or --space with --dataset")
-    return None, make_space(spec.space, spec)
+    return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy)
 
 
 def _meta(spec: RunSpec, manager: PluginManager) -> dict[str, Any]:
@@ -124,4 +146,3 @@ def _meta(spec: RunSpec, manager: PluginManager) -> dict[str, Any]:
         "plugins": {name: info.version for name, info in manager.loaded.items()},
         "duplicates": 0,
     }
-

@@ -42,6 +42,7 @@ _SCHEMA = (
     wall_seconds REAL NOT NULL
 )""",
     "CREATE TABLE plugin_state (name TEXT PRIMARY KEY, state BLOB NOT NULL)",
+    "CREATE TABLE artifacts (trial_id INTEGER NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (trial_id, name))",
 )
 
 
@@ -158,6 +159,13 @@ class StudyStorage:
         for trial_id, candidate, result, started, finished, wall in self._conn.execute(query):
             yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
 
+    def artifacts(self) -> tuple[int, dict[str, bytes]] | None:
+        """The kept artifacts (the best trial's) and whose they are, or None."""
+        rows = self._conn.execute("SELECT trial_id, name, data FROM artifacts").fetchall()
+        if not rows:
+            return None
+        return rows[0][0], {name: bytes(data) for _, name, data in rows}
+
     def states(self) -> dict[str, Any]:
         rows = self._conn.execute("SELECT name, state FROM plugin_state").fetchall()
         self._saved_states = {name: bytes(blob) for name, blob in rows}
@@ -172,8 +180,12 @@ class StudyStorage:
         objective: float | None,
         states: Mapping[str, Any],
         meta: Mapping[str, Any] | None = None,
+        artifacts: Mapping[str, bytes] | None = None,
     ) -> None:
-        """The trial, every changed plugin state and meta updates, atomically."""
+        """The trial, every changed plugin state and meta updates, atomically.
+
+        ``artifacts``, when given, replace the ones kept so far (the study keeps one trial's).
+        """
         blobs = {name: pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL) for name, state in states.items()}
         changed = [(n, b) for n, b in blobs.items() if self._saved_states.get(n) != b]
         with self._transaction() as conn:
@@ -196,6 +208,11 @@ class StudyStorage:
             if meta:
                 conn.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
+                )
+            if artifacts:
+                conn.execute("DELETE FROM artifacts")
+                conn.executemany(
+                    "INSERT INTO artifacts VALUES (?, ?, ?)", [(row.trial_id, k, v) for k, v in artifacts.items()]
                 )
         self._saved_states.update(changed)
 

@@ -7,6 +7,7 @@ storage transaction together with the plugins' states.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -94,16 +95,27 @@ class Study:
         finished: float,
         states: Mapping[str, Any],
     ) -> Trial:
-        """Append a trial and persist it with the plugins' states in one transaction."""
-        trial = Trial(candidate, result, started, finished)
+        """Append a trial and persist it with the plugins' states in one transaction.
+
+        The result's artifacts (trained weights) are stored only if the trial is the new best,
+        replacing the previous best's, and are not kept in memory.
+        """
+        trial = Trial(candidate, replace(result, artifacts={}), started, finished)
         row = TrialRow(
             candidate.trial_id, candidate.to_dict(), result.to_dict(), started, finished, self.usage.wall_seconds
         )
+        artifacts = result.artifacts if self._improves(result) else None
         self.storage.write_trial(
-            row, candidate.arch.key, result.status.value, result.objective, states, {"duplicates": self.duplicates}
+            row, candidate.arch.key, result.status.value, result.objective, states, {"duplicates": self.duplicates}, artifacts
         )
         self._add(trial)
         return trial
+
+    def _improves(self, result: Result) -> bool:
+        if result.status is not Status.COMPLETE or not result.ok:
+            return False
+        assert result.objective is not None
+        return self._best is None or result.objective > (self._best.result.objective or float("-inf"))
 
     def _add(self, trial: Trial) -> None:
         self._trials.append(trial)
@@ -112,7 +124,5 @@ class Study:
             self._evaluations += 1
             self._evaluated[(trial.candidate.arch.key, trial.candidate.fidelity)] = trial
         self._cost += result.cost_seconds
-        if result.status is Status.COMPLETE and result.ok:
-            assert result.objective is not None
-            if self._best is None or result.objective > (self._best.result.objective or float("-inf")):
-                self._best = trial
+        if self._improves(result):
+            self._best = trial

@@ -76,7 +76,8 @@ class Result:
     ``objective`` is the feedback strategies maximize (for tables: the noisy single-seed validation
     accuracy); ``metrics`` holds named values for reports (``valid_acc``, ``test_acc``, ``params``,
     ``flops``, ``latency_ms``, ...); ``cost_seconds`` is the simulated or measured cost charged to
-    the time budget.
+    the time budget. ``artifacts`` carry binary payloads such as trained weights: they are not
+    part of the JSON form; the study keeps those of its best trial.
     """
 
     status: Status
@@ -84,6 +85,7 @@ class Result:
     metrics: Mapping[str, float] = field(default_factory=dict, hash=False)
     cost_seconds: float = 0.0
     info: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    artifacts: Mapping[str, bytes] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @classmethod
     def complete(
@@ -92,8 +94,9 @@ class Result:
         metrics: Mapping[str, float] | None = None,
         cost_seconds: float = 0.0,
         info: Mapping[str, Any] | None = None,
+        artifacts: Mapping[str, bytes] | None = None,
     ) -> Result:
-        return cls(Status.COMPLETE, float(objective), dict(metrics or {}), cost_seconds, dict(info or {}))
+        return cls(Status.COMPLETE, float(objective), dict(metrics or {}), cost_seconds, dict(info or {}), dict(artifacts or {}))
 
     @classmethod
     def failed(cls, error: str, cost_seconds: float = 0.0) -> Result:

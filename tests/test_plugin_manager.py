@@ -65,11 +65,14 @@ def test_a_misspelled_hook_is_caught_before_the_run() -> None:
     assert "nas_propse" in str(exc.value)
 
 
-def test_a_missing_capability_names_the_plugin_and_the_space() -> None:
+def test_a_missing_capability_names_the_plugin_and_the_space(tmp_path) -> None:
+    table = tmp_path / "mine.csv"
+    table.write_text("arch,valid_acc\na,1\nb,2\n")
+    spec = RunSpec(("random", "nastest_plugins.needs_graph_build"), Budget(trials=5), benchmark=str(table))
     with pytest.raises(ConfigError) as exc:
-        open_session(run_spec("random", "nastest_plugins.needs_graph_build"))
+        open_session(spec)
     assert "plugin 'nastest_plugins.needs_graph_build' needs build from the search space" in one_line(exc)
-    assert "'nb201'" in str(exc.value)
+    assert "'mine'" in str(exc.value)
 
 
 def test_option_flags_must_be_unique_and_well_formed() -> None:

@@ -13,7 +13,7 @@ class TableEstimator:
     def __init__(self, benchmark: Benchmark) -> None:
         self.benchmark = benchmark
 
-    @hookimpl
+    @hookimpl(trylast=True)
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
         return self.benchmark.query(candidate.arch, candidate.fidelity)
 

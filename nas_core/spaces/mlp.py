@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
 
 from nas_core.architecture import Architecture
 from nas_core.errors import ArchitectureError, ConfigError
 from nas_core.spaces.base import SearchSpace
+
+if TYPE_CHECKING:
+    import torch
 
 DROPOUT = "dropout"
 WIDTHS: tuple[int, ...] = (8, 16, 32, 64, 128, 256, 512)
@@ -138,6 +141,14 @@ class MLPSpace(SearchSpace):
             child = MLPChain(tuple(t for b in new for t in b))
             if child != arch:
                 return child
+
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
+        from nas_core.networks.mlp import build_mlp
+
+        assert isinstance(arch, MLPChain)
+        layers = [self.dropout_rate if t == DROPOUT else parse_dense(t) for t in arch.layers]
+        return build_mlp(layers, input_shape, num_classes)
 
 
 def _blocks(layers: Sequence[str]) -> list[list[str]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 import numpy as np
 
 from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError
+from nas_core.errors import ArchitectureError, ConfigError
 from nas_core.graph import INPUT, OUTPUT, CellGraph, canonical_hash
 from nas_core.spaces.base import Decision, SearchSpace, check_decisions
 
@@ -140,9 +140,15 @@ def _canonical_cell(ops: tuple[str, ...]) -> str:
 
 
 class NB201Space(SearchSpace):
-    """All 15,625 NB201 cells."""
+    """All 15,625 NB201 cells; built as NB201 networks with ``cells`` cells per stage."""
 
     name = "nb201"
+
+    def __init__(self, channels: int = 16, cells: int = 5) -> None:
+        if channels < 1 or cells < 1:
+            raise ConfigError(f"NB201 networks need channels >= 1 and cells >= 1, got {channels} and {cells}")
+        self.channels = channels
+        self.cells = cells
 
     def decode(self, data: Mapping[str, Any]) -> NB201Cell:
         if data.get("kind") != NB201Cell.kind or "arch_str" not in data:
@@ -206,3 +212,9 @@ class NB201Space(SearchSpace):
             if j == NUM_NODES - 1:
                 adj[e][n - 1] = 1
         return CellGraph((INPUT, *arch.ops, OUTPUT), tuple(tuple(row) for row in adj))
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
+        from nas_core.networks.nb201 import NB201Network
+
+        assert isinstance(arch, NB201Cell)
+        return NB201Network(arch.ops, input_shape, num_classes, self.channels, self.cells)

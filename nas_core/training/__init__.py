@@ -1,0 +1,3 @@
+"""Training and measuring built networks on real data (imports torch only in its submodules)."""
+
+OPTIMIZERS = ("adam", "sgd")

@@ -1,0 +1,62 @@
+"""One architecture trained and measured: shared by the training estimator and ``nas retrain``."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from nas_core.architecture import Architecture
+from nas_core.networks.common import with_standardization
+from nas_core.spaces.base import SearchSpace
+from nas_core.training.fit import DeviceData, FitReport, TrainSettings, fit
+from nas_core.training.measure import latency_ms, mflops, params_millions
+
+
+@dataclass(frozen=True, eq=False)
+class TrainedArchitecture:
+    model: nn.Module  # on the CPU, in eval mode, standardizing raw inputs itself
+    report: FitReport
+    metrics: dict[str, float]
+
+    def info(self, data: DeviceData) -> dict[str, Any]:
+        return {
+            "input_shape": list(data.dataset.input_shape),
+            "num_classes": data.dataset.num_classes,
+            "valid_history": self.report.valid_history,
+        }
+
+    def state_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        torch.save(self.model.state_dict(), buffer)
+        return buffer.getvalue()
+
+
+def train_architecture(
+    space: SearchSpace, arch: Architecture, data: DeviceData, settings: TrainSettings, seed: int
+) -> TrainedArchitecture:
+    """Build ``arch`` with weights initialised from ``seed``, train it, and measure it.
+
+    The global torch RNG is left as it was: a trial's outcome depends on its seed only, not on the
+    trials before it.
+    """
+    devices = [data.device.index or 0] if data.device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        net = space.build(arch, data.dataset.input_shape, data.dataset.num_classes).to(data.device)
+        report = fit(net, data, settings, seed)
+    shape = data.dataset.input_shape
+    metrics = {
+        "valid_acc": report.valid_acc,
+        "test_acc": report.test_acc,
+        "train_loss": report.train_loss,
+        "epochs": float(report.epochs_run),
+        "params": params_millions(net),
+        "flops": mflops(net, shape, data.device),
+        "latency_ms": latency_ms(net, shape, data.device),
+    }
+    model = with_standardization(net.cpu(), data.dataset.mean, data.dataset.std).eval()
+    return TrainedArchitecture(model, report, metrics)
