@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel on this machine (a plain "torch" pulls the CUDA build)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[test,bohb,plot]" -e ./cli $(addprefix -e ./,$(PLUGINS))
+	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx]" -e ./cli $(addprefix -e ./,$(PLUGINS))
 	touch $(STAMP)
 
 # The main job: regularized evolution on the NB201 table (needs NAS_DATA_DIR or ../shared/data).

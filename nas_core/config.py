@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -112,6 +113,11 @@ class Config:
     @property
     def data_dir(self) -> Path | None:
         return Path(self.spec.data_dir) if self.spec.data_dir else None
+
+    @property
+    def options(self) -> Mapping[str, Any]:
+        """Every option's value (plugins' and the core's), by name."""
+        return MappingProxyType(self._options)
 
     def option(self, name: str) -> Any:
         key = name.lstrip("-").replace("-", "_")

@@ -147,27 +147,29 @@ class StudyStorage:
             self._lock_fd = None
 
     # -- reading ---------------------------------------------------------------------------------
-    def meta(self) -> dict[str, Any]:
+    def _select(self, query: str) -> list[tuple[Any, ...]]:
         try:
-            rows = self._conn.execute("SELECT key, value FROM meta").fetchall()
-        except sqlite3.DatabaseError as exc:
+            return self._conn.execute(query).fetchall()
+        except sqlite3.Error as exc:
             raise StorageError(f"{self.path} is not a readable nas study: {exc}") from None
-        return {key: json.loads(value) for key, value in rows}
+
+    def meta(self) -> dict[str, Any]:
+        return {key: json.loads(value) for key, value in self._select("SELECT key, value FROM meta")}
 
     def trials(self) -> Iterator[TrialRow]:
         query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials ORDER BY trial_id"
-        for trial_id, candidate, result, started, finished, wall in self._conn.execute(query):
+        for trial_id, candidate, result, started, finished, wall in self._select(query):
             yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
 
     def artifacts(self) -> tuple[int, dict[str, bytes]] | None:
         """The kept artifacts (the best trial's) and whose they are, or None."""
-        rows = self._conn.execute("SELECT trial_id, name, data FROM artifacts").fetchall()
+        rows = self._select("SELECT trial_id, name, data FROM artifacts")
         if not rows:
             return None
         return rows[0][0], {name: bytes(data) for _, name, data in rows}
 
     def states(self) -> dict[str, Any]:
-        rows = self._conn.execute("SELECT name, state FROM plugin_state").fetchall()
+        rows = self._select("SELECT name, state FROM plugin_state")
         self._saved_states = {name: bytes(blob) for name, blob in rows}
         return {name: pickle.loads(blob) for name, blob in self._saved_states.items()}
 

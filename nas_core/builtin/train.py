@@ -10,7 +10,8 @@ trained weights travel as the artifact ``model`` (the study keeps those of its b
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from nas_core.config import Config, stable_seed
 from nas_core.hookspecs import hookimpl
@@ -48,16 +49,16 @@ class TrainEstimator:
         )
 
 
-def settings_from(config: Config) -> TrainSettings:
+def settings_from(options: Mapping[str, Any]) -> TrainSettings:
     from nas_core.training.fit import TrainSettings
 
     return TrainSettings(
-        epochs=config.option("train_epochs"),
-        batch_size=config.option("train_batch_size"),
-        lr=config.option("train_lr"),
-        optimizer=config.option("train_optimizer"),
-        weight_decay=config.option("train_weight_decay"),
-        patience=config.option("train_patience"),
+        epochs=options["train_epochs"],
+        batch_size=options["train_batch_size"],
+        lr=options["train_lr"],
+        optimizer=options["train_optimizer"],
+        weight_decay=options["train_weight_decay"],
+        patience=options["train_patience"],
     )
 
 
@@ -80,4 +81,4 @@ def nas_configure(config: Config) -> None:
 
     config.space.require({Capability.BUILD}, who="training on --dataset")
     device = resolve_device(config.device)
-    config.register(TrainEstimator(config.space, DeviceData(config.dataset, device), settings_from(config), config.seed))
+    config.register(TrainEstimator(config.space, DeviceData(config.dataset, device), settings_from(config.options), config.seed))

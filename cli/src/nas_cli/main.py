@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import click
 
-from nas_cli.commands import bench, plot, plugins, search, show
+from nas_cli.commands import bench, draw, export, plot, plugins, retrain, search, show
 from nas_core.errors import NasError
 
 
@@ -18,7 +18,7 @@ def cli() -> None:
     """Plugin-based neural architecture search."""
 
 
-for command in (search.search, show.show, plugins.plugins, bench.bench, plot.plot):
+for command in (search.search, show.show, plugins.plugins, bench.bench, plot.plot, export.export, retrain.retrain, draw.draw):
     cli.add_command(command)
 
 

@@ -1,0 +1,42 @@
+"""``nas draw``: a picture of the best architecture of a study."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from nas_core.export import StudyBest
+from nas_core.session import prepare
+from nas_core.spaces.base import Capability
+from nas_core.spaces.mlp import MLPChain
+from nas_core.spaces.nb201 import NB201Cell
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
+def draw(path: str, output: str) -> None:
+    """Draw the best architecture of the study in PATH (cell DAG with op labels, or layer chain)."""
+    from nas_cli.drawing import draw_chain, draw_graph, draw_nb201_cell  # matplotlib is slow to import
+
+    best = StudyBest.read(path)
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    prepared = prepare(best.spec, load_dataset=False)
+    arch = best.architecture(prepared)
+    metrics = best.row.result["metrics"]
+    title = f"trial {best.row.trial_id}: valid {metrics.get('valid_acc', float('nan')):.2f}%, test {metrics.get('test_acc', float('nan')):.2f}%"
+    if isinstance(arch, NB201Cell):
+        draw_nb201_cell(arch, title, target)
+    elif isinstance(arch, MLPChain):
+        info = best.row.result.get("info", {})
+        shape = "x".join(map(str, info.get("input_shape", []))) or "input"
+        classes = info.get("num_classes")
+        output_layer = "1 sigmoid" if classes == 2 else f"{classes} softmax" if classes else "output"
+        draw_chain([f"input {shape}", *arch.layers, output_layer], title, target)
+    elif Capability.GRAPH in prepared.space.capabilities:
+        draw_graph(prepared.space.to_graph(arch), title, target)
+    else:
+        raise click.ClickException(f"search space '{prepared.space.name}' has no picture of its architectures")
+    click.echo(f"wrote {target}")

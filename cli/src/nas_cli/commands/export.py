@@ -1,0 +1,21 @@
+"""``nas export``: the best architecture as JSON, or the trained model for plain torch / ONNX."""
+
+from __future__ import annotations
+
+import click
+
+from nas_core.export import FORMATS, export as export_study
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="torch", show_default=True,
+              help="json: architecture and metrics; torch: a torch.export program (.pt2); onnx: ONNX (needs the onnx package).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="File to write.")
+def export(path: str, fmt: str, output: str) -> None:
+    """Export the best trial of the study in PATH.
+
+    The torch and onnx models take raw inputs (they standardize them themselves) and return
+    logits; torch.export.load(FILE).module() loads the torch file without nas installed.
+    """
+    click.echo(f"wrote {export_study(path, fmt, output)}")

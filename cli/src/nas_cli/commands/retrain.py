@@ -1,0 +1,36 @@
+"""``nas retrain``: train the best architecture of a study from scratch and report its accuracy."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+
+from nas_cli.render import arch_text
+from nas_core.retrain import retrain as retrain_best
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--epochs", type=click.IntRange(min=1), required=True, help="Training epochs.")
+@click.option("--dataset", help="Data to train on (required for studies on a table).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the initialization and shuffles.")
+@click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Folder with user-provided data (cifar-10-batches-py).")
+@click.option("--save", type=click.Path(dir_okay=False), help="Also write the retrained model (torch.export program, .pt2).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def retrain(path: str, epochs: int, dataset: str | None, seed: int, device: str, data_dir: str | None,
+            save: str | None, as_json: bool) -> None:  # fmt: skip
+    """Retrain the best architecture of the study in PATH for EPOCHS and report test accuracy."""
+    result = retrain_best(path, epochs, dataset=dataset, seed=seed, device=device, data_dir=data_dir, save=save)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    console = Console()
+    console.print(f"retrained trial {result['trial_id']}: {arch_text(result['arch'])}")
+    console.print(
+        f"{result['dataset']}, {result['epochs']} epochs, {result['seconds']:.1f}s: "
+        f"valid {result['valid_acc']:.2f}%  test {result['test_acc']:.2f}%  "
+        f"params {result['params']:.4g}M  flops {result['flops']:.4g}M"
+    )

@@ -1,0 +1,134 @@
+"""The searched model, out of nas: JSON, a ``torch.export`` program (plain torch loads it), ONNX.
+
+A study that trained keeps the weights of its best trial; the exported model takes raw inputs
+(it standardizes them with the training split's statistics) and returns logits (one per class;
+a single logit for binary tasks).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nas_core.architecture import Architecture
+from nas_core.config import RunSpec
+from nas_core.errors import NasError, StorageError
+from nas_core.report import best_row
+from nas_core.session import Prepared, prepare
+from nas_core.storage import StudyStorage, TrialRow
+
+FORMATS = ("json", "torch", "onnx")
+
+
+@dataclass(frozen=True)
+class StudyBest:
+    """A study's best trial, with its spec and (when kept) its trained weights."""
+
+    spec: RunSpec
+    row: TrialRow
+    weights: bytes | None
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> StudyBest:
+        storage = StudyStorage.open(path, writer=False)
+        try:
+            spec = RunSpec.from_dict(storage.meta()["spec"])
+            row = best_row(list(storage.trials()))
+            kept = storage.artifacts()
+        finally:
+            storage.close()
+        if row is None:
+            raise StorageError(f"{path} has no completed trial yet")
+        weights = kept[1].get("model") if kept is not None and kept[0] == row.trial_id else None
+        return cls(spec, row, weights)
+
+    def architecture(self, prepared: Prepared) -> Architecture:
+        return prepared.space.decode(self.row.candidate["arch"])
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "trial_id": self.row.trial_id,
+            "arch": self.row.candidate["arch"],
+            "objective": self.row.result["objective"],
+            "metrics": self.row.result["metrics"],
+            "spec": self.spec.to_dict(),
+        }
+
+
+def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:
+    """The best trial's trained model (eval mode) and its input shape."""
+    import torch
+
+    from nas_core.networks.common import with_standardization
+
+    if best.weights is None:
+        raise NasError(
+            "the study keeps no trained weights (searches on tables train nothing): "
+            "export --format json, or train the architecture with nas retrain"
+        )
+    info = best.row.result["info"]
+    shape = tuple(info["input_shape"])
+    prepared = prepare(best.spec, load_dataset=False)
+    net = prepared.space.build(best.architecture(prepared), shape, int(info["num_classes"]))
+    state = torch.load(io.BytesIO(best.weights), weights_only=True)
+    model = with_standardization(net, torch.zeros(state["0.mean"].shape), torch.ones(state["0.std"].shape))
+    model.load_state_dict(state)
+    return model.eval(), shape
+
+
+def export(path: str | os.PathLike[str], fmt: str, output: str | os.PathLike[str]) -> Path:
+    best = StudyBest.read(path)
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        target.write_text(json.dumps(best.describe(), indent=2))
+        return target
+    model, shape = load_model(best)
+    if fmt == "torch":
+        save_torch_program(model, shape, target)
+    elif fmt == "onnx":
+        save_onnx(model, shape, target)
+    else:
+        raise NasError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return target
+
+
+def save_torch_program(model: Any, shape: tuple[int, ...], target: Path) -> None:
+    """A ``torch.export`` program with a dynamic batch size: ``torch.export.load(f).module()``
+    gives a callable model in any Python with torch (TorchScript is deprecated since torch 2.9)."""
+    import torch
+
+    program = torch.export.export(
+        model.eval(), (torch.zeros(2, *shape),), dynamic_shapes=({0: torch.export.Dim("batch")},)
+    )
+    torch.export.save(program, str(target))
+
+
+def save_onnx(model: Any, shape: tuple[int, ...], target: Path) -> None:
+    """ONNX through torch's ``torch.export``-based exporter, checked with ``onnx.checker``."""
+    try:
+        import onnx
+        import onnxscript  # noqa: F401 - the exporter needs it
+    except ImportError:
+        raise NasError("ONNX export needs the onnx and onnxscript packages: pip install 'nas-core[onnx]'") from None
+    import torch
+
+    exporter_log = logging.getLogger("torch.onnx")
+    level = exporter_log.level
+    exporter_log.setLevel(logging.ERROR)  # it lists every optional op library it does not find
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # raised inside torch's own exporter
+            torch.onnx.export(
+                model.eval(), (torch.zeros(2, *shape),), str(target), dynamo=True, verbose=False,
+                input_names=["input"], output_names=["logits"], dynamic_shapes=({0: torch.export.Dim("batch")},),
+            )  # fmt: skip
+    finally:
+        exporter_log.setLevel(level)
+    onnx.checker.check_model(onnx.load(str(target)))

@@ -1,0 +1,65 @@
+"""Training a study's best architecture from scratch (``nas retrain``).
+
+A study that trained is retrained on its own dataset, space and training options; a study on a
+table (nothing trained) needs ``dataset``, and the table's space builds the network (NB201 cells
+found on the NB201 table can be retrained on digits, for instance).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from nas_core.builtin.train import settings_from
+from nas_core.config import stable_seed
+from nas_core.errors import ConfigError
+from nas_core.export import StudyBest, save_torch_program
+from nas_core.session import prepare
+
+
+def retrain(
+    path: str | os.PathLike[str],
+    epochs: int,
+    *,
+    dataset: str | None = None,
+    seed: int = 0,
+    device: str = "auto",
+    data_dir: str | None = None,
+    save: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    from nas_core.training.device import resolve_device
+    from nas_core.training.fit import DeviceData
+    from nas_core.training.trial import train_architecture
+
+    best = StudyBest.read(path)
+    spec = best.spec
+    if spec.benchmark:
+        if dataset is None:
+            raise ConfigError("this study searched a table: name the data to retrain on with --dataset")
+        space_name = prepare(spec, load_dataset=False).space.name
+        spec = replace(spec, benchmark=None, space=space_name, dataset=dataset)
+    elif dataset is not None:
+        spec = replace(spec, dataset=dataset)
+    if data_dir is not None:
+        spec = replace(spec, data_dir=data_dir)
+    prepared = prepare(spec)
+    if prepared.dataset is None:
+        raise ConfigError("nothing to train on: give --dataset")
+    arch = best.architecture(prepared)
+    settings = replace(settings_from(prepared.options), epochs=epochs)
+    data = DeviceData(prepared.dataset, resolve_device(device))
+    trained = train_architecture(prepared.space, arch, data, settings, stable_seed(seed, "retrain", arch.key))
+    if save is not None:
+        save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))
+    return {
+        **trained.metrics,
+        "trial_id": best.row.trial_id,
+        "arch": arch.to_dict(),
+        "dataset": prepared.dataset.name,
+        "epochs": trained.report.epochs_run,
+        "seed": seed,
+        "seconds": trained.report.seconds,
+        "searched_metrics": best.row.result["metrics"],
+    }

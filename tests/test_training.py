@@ -1,0 +1,75 @@
+"""Searches that train: real accuracy, reproducible trials, divergence fails a trial, devices."""
+
+import pytest
+
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.errors import ConfigError
+from nas_core.session import open_session
+from nas_core.testing import PluginConformance
+from nas_core.types import Status
+
+
+def digits_spec(plugin: str = "random", trials: int = 4, **options) -> RunSpec:
+    return RunSpec((plugin,), Budget(trials=trials), seed=0, dataset="digits", space="mlp",
+                   options={"train_epochs": 3, **options}, device="cpu")  # fmt: skip
+
+
+class TestEvolutionTrainingMLPsOnDigits(PluginConformance):
+    plugins = ("evolution",)
+    benchmark = None
+    dataset = "digits"
+    space = "mlp"
+    options = {"train_epochs": 2, "evolution_population": 3, "evolution_sample_size": 2}
+    budget = 8
+
+
+class TestRandomTrainingNB201CellsOnMnist1d(PluginConformance):
+    plugins = ("random",)
+    benchmark = None
+    dataset = "mnist1d"
+    space = "nb201"
+    options = {"train_epochs": 1, "nb201_channels": 4, "nb201_cells": 1}
+    budget = 4
+
+
+def test_trained_trials_report_real_accuracy_and_measurements() -> None:
+    session = open_session(digits_spec(trials=3, train_epochs=8))
+    session.run()
+    for trial in session.study.trials:
+        metrics = trial.result.metrics
+        assert trial.result.objective == metrics["valid_acc"]
+        assert {"test_acc", "params", "flops", "latency_ms", "epochs"} <= set(metrics)
+        assert metrics["epochs"] == 8 and trial.result.cost_seconds > 0
+    assert session.study.best.result.metrics["valid_acc"] > 85
+    session.close()
+
+
+def test_fidelity_is_epochs_and_patience_stops_early() -> None:
+    session = open_session(digits_spec(trials=3, train_epochs=40, train_patience=2))
+    session.run()
+    assert all(t.result.metrics["epochs"] < 40 for t in session.study.trials)
+    session.close()
+
+
+def test_a_diverging_loss_fails_the_trial_not_the_search() -> None:
+    session = open_session(digits_spec(trials=6, train_lr=1e30, train_optimizer="sgd"))
+    assert session.run(max_failures=7).startswith("budget spent")
+    failed = [t for t in session.study.trials if t.result.status is Status.FAILED]
+    assert len(session.study.trials) == 6 and failed
+    assert all(t.result.info["error"] == "training diverged at epoch 1: the loss is nan" for t in failed)
+    session.close()
+
+
+def test_a_missing_gpu_is_a_clear_error() -> None:
+    from dataclasses import replace
+
+    with pytest.raises(ConfigError, match="--device cuda: no CUDA device is available"):
+        open_session(replace(digits_spec(), device="cuda"))
+    with pytest.raises(ConfigError, match="unknown --device 'tpu'"):
+        open_session(replace(digits_spec(), device="tpu"))
+
+
+def test_a_table_space_cannot_be_trained(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="unknown search space 'table'"):
+        open_session(RunSpec(("random",), Budget(trials=2), space="table", dataset="digits"))
