@@ -5,15 +5,21 @@ objective is the validation accuracy in percent; metrics add test accuracy, para
 FLOPs (millions of multiply-adds), latency of one input on the device, and the epochs run; the
 trained weights travel as the artifact ``model`` (the study keeps those of its best trial, for
 ``nas export``). A loss that becomes NaN or infinite fails the trial, not the search.
+
+With ``--train-repeats N`` every candidate is trained from N seeds and its metrics are the means:
+on small validation sets a single run's accuracy is noisy enough to mislead the search. The kept
+model is the first repeat's; its own accuracies are in the result's info.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import replace
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nas_core.config import Config, stable_seed
+from nas_core.errors import ConfigError
 from nas_core.hookspecs import hookimpl
 from nas_core.options import OptionGroup
 from nas_core.spaces.base import Capability, SearchSpace
@@ -26,26 +32,40 @@ if TYPE_CHECKING:  # torch is imported only by runs that train
 
 
 class TrainEstimator:
-    def __init__(self, space: SearchSpace, data: DeviceData, settings: TrainSettings, seed: int) -> None:
+    def __init__(self, space: SearchSpace, data: DeviceData, settings: TrainSettings, seed: int, repeats: int = 1) -> None:
         self.space = space
         self.data = data
         self.settings = settings
         self.seed = seed
+        self.repeats = repeats
 
     @hookimpl(trylast=True)
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
         from nas_core.training.trial import train_architecture
 
         settings = replace(self.settings, epochs=candidate.fidelity) if candidate.fidelity else self.settings
-        trained = train_architecture(
-            self.space, candidate.arch, self.data, settings, stable_seed(self.seed, candidate.arch.key, settings.epochs)
-        )
+        runs = [
+            train_architecture(
+                self.space, candidate.arch, self.data, settings, stable_seed(self.seed, candidate.arch.key, settings.epochs, repeat)
+            )
+            for repeat in range(self.repeats)
+        ]
+        kept = runs[0]
+        metrics = {name: statistics.fmean(run.metrics[name] for run in runs) for name in kept.metrics}
+        info = kept.info(self.data)
+        if self.repeats > 1:
+            info.update(
+                valid_acc_repeats=[run.metrics["valid_acc"] for run in runs],
+                test_acc_repeats=[run.metrics["test_acc"] for run in runs],
+                model_valid_acc=kept.metrics["valid_acc"],
+                model_test_acc=kept.metrics["test_acc"],
+            )
         return Result.complete(
-            trained.report.valid_acc,
-            trained.metrics,
-            trained.report.seconds,
-            trained.info(self.data),
-            artifacts={"model": trained.state_bytes()},
+            metrics["valid_acc"],
+            metrics,
+            sum(run.report.seconds for run in runs),
+            info,
+            artifacts={"model": kept.state_bytes()},
         )
 
 
@@ -70,6 +90,7 @@ def nas_addoption(group: OptionGroup) -> None:
     group.addoption("--train-optimizer", default="adam", choices=OPTIMIZERS, help="adam, or sgd with Nesterov momentum 0.9")
     group.addoption("--train-weight-decay", type=float, default=0.0, help="L2 weight decay")
     group.addoption("--train-patience", type=int, default=0, help="early stopping patience in epochs (0: off)")
+    group.addoption("--train-repeats", type=int, default=1, help="train every candidate from this many seeds and average")
 
 
 @hookimpl
@@ -80,5 +101,9 @@ def nas_configure(config: Config) -> None:
     from nas_core.training.fit import DeviceData
 
     config.space.require({Capability.BUILD}, who="training on --dataset")
+    repeats = config.option("train_repeats")
+    if repeats < 1:
+        raise ConfigError(f"--train-repeats must be at least 1, got {repeats}")
     device = resolve_device(config.device)
-    config.register(TrainEstimator(config.space, DeviceData(config.dataset, device), settings_from(config.options), config.seed))
+    settings = settings_from(config.options)
+    config.register(TrainEstimator(config.space, DeviceData(config.dataset, device), settings, config.seed, repeats))

@@ -1,4 +1,8 @@
-"""Multi-layer perceptrons from MLP chains."""
+"""Multi-layer perceptrons from MLP chains.
+
+Dense layers start as Keras' do (Glorot-uniform weights, zero biases): the MLPNAS paper built
+its children with Keras, and on small tabular data this trains better than torch's default.
+"""
 
 from __future__ import annotations
 
@@ -25,4 +29,8 @@ def build_mlp(
             modules += [nn.Linear(width, units), ACTIVATIONS[activation]()]
             width = units
     modules.append(nn.Linear(width, output_units(num_classes)))
+    for module in modules:
+        if isinstance(module, nn.Linear):
+            nn.init.xavier_uniform_(module.weight)
+            nn.init.zeros_(module.bias)
     return nn.Sequential(*modules)

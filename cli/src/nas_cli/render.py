@@ -34,13 +34,10 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     if best is None:
         console.print("[yellow]no completed trial yet[/]")
         return
-    table = Table(title=f"best: trial {best['trial_id']}", show_header=True)
-    table.add_column("architecture", overflow="fold")
-    table.add_column("objective", justify="right")
+    console.print(f"[bold]best[/] (trial {best['trial_id']}): {arch_text(best['arch'])}")
+    table = Table(show_header=True)
     metrics = [m for m in KEY_METRICS if m in best["metrics"]]
-    for metric in metrics:
-        table.add_column(metric, justify="right")
-    table.add_row(
-        arch_text(best["arch"]), f"{best['objective']:.4g}", *(f"{best['metrics'][m]:.4g}" for m in metrics)
-    )
+    for column in ("objective", *metrics):
+        table.add_column(column, justify="right")
+    table.add_row(f"{best['objective']:.4g}", *(f"{best['metrics'][m]:.4g}" for m in metrics))
     console.print(table)
