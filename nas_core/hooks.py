@@ -15,6 +15,9 @@ from nas_core.errors import PluginError
 from nas_core.types import Candidate, Result
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from nas_core.architecture import Architecture
     from nas_core.config import Config
     from nas_core.options import OptionGroup
     from nas_core.registry import Registry
@@ -49,6 +52,15 @@ class Hooks:
             if not isinstance(candidate, Candidate):
                 raise PluginError(f"nas_propose must return Candidate objects, got {type(candidate).__name__}")
         return candidates
+
+    def sample(self, space: SearchSpace, rng: np.random.Generator, n: int) -> list[Architecture]:
+        drawn = self._relay.nas_sample(space=space, rng=rng, n=n)
+        if drawn is None:
+            return [space.sample(rng) for _ in range(n)]
+        archs = list(drawn)
+        if len(archs) != n:
+            raise PluginError(f"nas_sample returned {len(archs)} architectures when asked for {n}")
+        return archs
 
     def estimate(self, candidate: Candidate, study: StudyView) -> Result:
         result = self._relay.nas_estimate(candidate=candidate, study=study)

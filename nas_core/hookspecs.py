@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from nas_core.architecture import Architecture
     from nas_core.budget import BudgetStatus
     from nas_core.config import Config
     from nas_core.options import OptionGroup
@@ -76,6 +79,17 @@ def nas_propose(study: StudyView, space: SearchSpace, n: int) -> list[Candidate]
     ``Candidate.trial_id`` at -1: the core assigns ids. Proposing an architecture the study has
     already evaluated is allowed: the core answers it from the study without spending budget and
     passes that cached result to :func:`nas_update` like any other.
+    """
+
+
+@hookspec(firstresult=True)
+def nas_sample(space: SearchSpace, rng: np.random.Generator, n: int) -> list[Architecture] | None:
+    """Architectures for a strategy to start from or explore with, in place of uniform sampling.
+
+    Strategies draw their random architectures through ``study.sample(rng, n)``, which asks this
+    hook first and falls back to ``space.sample``. A generator (NAG's, for instance) implements it,
+    and then random search, evolution's initial population or hill climbing's restarts come from
+    the generator. Return exactly ``n`` members of ``space``, or None to leave it to the space.
     """
 
 

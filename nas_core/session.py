@@ -10,6 +10,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from nas_core.architecture import Architecture
 from nas_core.benchmarks.base import Benchmark
 from nas_core.benchmarks.registry import load_benchmark
 from nas_core.config import Config, RunSpec
@@ -124,12 +127,17 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None) -> Ses
     config = Config(spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register)
     manager.configure(config)
     strategy = manager.check(prepared.space)
+    space = prepared.space
+
+    def sampler(rng: np.random.Generator, n: int) -> list[Architecture]:
+        return manager.hooks.sample(space, rng, n)
+
     if stored is None:
         storage = StudyStorage.create(path, _meta(spec, manager))
-        study = Study(spec, prepared.space, storage)
+        study = Study(spec, space, storage, sampler)
     else:
         stored.set_meta(spec=spec.to_dict(), resumed_at=time.time())
-        study = Study.load(spec, prepared.space, stored)
+        study = Study.load(spec, space, stored, sampler)
         manager.load_state_dicts(stored.states())
     return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
+
+import numpy as np
 
 from nas_core.architecture import Architecture
 from nas_core.budget import Usage
@@ -36,12 +38,18 @@ class StudyView(Protocol):
 
     def find(self, arch: Architecture, fidelity: int | None) -> Trial | None: ...
 
+    def sample(self, rng: np.random.Generator, n: int) -> list[Architecture]: ...
+
+
+Sampler = Callable[[np.random.Generator, int], list[Architecture]]
+
 
 class Study:
-    def __init__(self, spec: RunSpec, space: SearchSpace, storage: StudyStorage) -> None:
+    def __init__(self, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> None:
         self.spec = spec
         self.space = space
         self.storage = storage
+        self._sampler = sampler or (lambda rng, n: [space.sample(rng) for _ in range(n)])
         self._trials: list[Trial] = []
         self._evaluated: dict[tuple[str, int | None], Trial] = {}
         self._best: Trial | None = None
@@ -52,9 +60,9 @@ class Study:
         self.duplicates = 0
 
     @classmethod
-    def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage) -> Study:
+    def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> Study:
         """The study as recorded in ``storage`` (architectures decoded by ``space``)."""
-        study = cls(spec, space, storage)
+        study = cls(spec, space, storage, sampler)
         last_wall = 0.0
         for row in storage.trials():
             candidate = Candidate.from_dict(row.candidate, space.decode)
@@ -81,6 +89,10 @@ class Study:
     def find(self, arch: Architecture, fidelity: int | None) -> Trial | None:
         """The evaluation of an architecture with the same key at this fidelity, if any."""
         return self._evaluated.get((arch.key, fidelity))
+
+    def sample(self, rng: np.random.Generator, n: int) -> list[Architecture]:
+        """``n`` architectures to explore: from a generator plugin (``nas_sample``) or uniform."""
+        return self._sampler(rng, n)
 
     @property
     def next_trial_id(self) -> int:

@@ -1,10 +1,16 @@
 """The built-in baselines pass the conformance kit, and behave as their papers describe."""
 
-import numpy as np
+from types import SimpleNamespace
 
+import numpy as np
+import pytest
+
+from nas_core.budget import Budget
 from nas_core.builtin.evolution import RegularizedEvolution
+from nas_core.config import RunSpec
+from nas_core.session import open_session
 from nas_core.spaces.nb201 import NB201Space
-from nas_core.testing import PluginConformance
+from nas_core.testing import PluginConformance, require_data_dir
 from nas_core.types import Candidate, Result
 
 
@@ -22,13 +28,14 @@ def test_evolution_is_random_until_the_population_is_full_then_mutates_tournamen
     space = NB201Space()
     rng = np.random.default_rng(0)
     evolution = RegularizedEvolution(space, np.random.default_rng(1), population=10, sample_size=3)
+    study = SimpleNamespace(sample=lambda rng, n: [space.sample(rng) for _ in range(n)])
     members = [space.sample(rng) for _ in range(10)]
     for score, arch in enumerate(members):
-        [proposal] = evolution.nas_propose(None, space, 1)
+        [proposal] = evolution.nas_propose(study, space, 1)
         assert proposal.origin == "evolution:random"
-        evolution.nas_update(Candidate(arch), Result.complete(float(score)), None)
+        evolution.nas_update(Candidate(arch), Result.complete(float(score)), study)
 
-    children = [c for _ in range(400) for c in evolution.nas_propose(None, space, 1)]
+    children = [c for _ in range(400) for c in evolution.nas_propose(study, space, 1)]
     assert {c.origin for c in children} == {"evolution:mutation"}
     parents = []
     for child in children:
@@ -47,3 +54,14 @@ def test_evolution_ages_out_the_oldest_member() -> None:
     for arch in archs:
         evolution.nas_update(Candidate(arch), Result.complete(1.0), None)
     assert [a for a, _ in evolution.population] == archs[1:]
+
+
+@pytest.mark.parametrize("strategy", ["random", "evolution", "hillclimb"])
+def test_random_architectures_come_from_a_sampler_plugin_when_one_is_loaded(strategy: str) -> None:
+    spec = RunSpec((strategy, "nastest_plugins.conv_sampler"), Budget(trials=10), benchmark="nb201",
+                   dataset="cifar10", data_dir=require_data_dir())  # fmt: skip
+    session = open_session(spec)
+    session.run()
+    drawn = [t for t in session.study.trials if t.candidate.origin.endswith(("random", "restart"))]
+    session.close()
+    assert drawn and all(t.candidate.arch.ops[0] == "nor_conv_3x3" for t in drawn)

@@ -35,7 +35,7 @@ class RegularizedEvolution:
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
         if len(self.population) < (self.population.maxlen or 0):
-            return [Candidate(space.sample(self.rng), origin="evolution:random") for _ in range(n)]
+            return [Candidate(arch, origin="evolution:random") for arch in study.sample(self.rng, n)]
         proposals = []
         for _ in range(n):
             picks = self.rng.integers(len(self.population), size=self.sample_size)

@@ -1,4 +1,5 @@
-"""Random search: every candidate drawn uniformly from the space (plugin ``random``)."""
+"""Random search (plugin ``random``): every candidate drawn from ``study.sample`` (uniform over the
+space, unless a generator plugin answers ``nas_sample``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class RandomSearch:
 
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
-        return [Candidate(space.sample(self.rng), origin="random") for _ in range(n)]
+        return [Candidate(arch, origin="random") for arch in study.sample(self.rng, n)]
 
     def state_dict(self) -> dict[str, Any]:
         return {"rng": self.rng.bit_generator.state}

@@ -29,7 +29,7 @@ class HillClimbing:
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
         if self.current is None or not self.queue:
             self.current = None
-            return [Candidate(space.sample(self.rng), origin="hillclimb:restart")]
+            return [Candidate(arch, origin="hillclimb:restart") for arch in study.sample(self.rng, 1)]
         return [Candidate(self.queue.pop(), origin="hillclimb:neighbour")]
 
     @hookimpl
