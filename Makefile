@@ -13,13 +13,14 @@ $(STAMP): pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel on this machine (a plain "torch" pulls the CUDA build)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx]" -e ./cli $(addprefix -e ./,$(PLUGINS))
+	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx,graph]" -e ./cli $(addprefix -e ./,$(PLUGINS))
 	touch $(STAMP)
 
-# The main job: regularized evolution on the NB201 table (needs NAS_DATA_DIR or ../shared/data).
+# The main job: regularized evolution over MLPs on the bundled digits data, 150 s of training.
 demo: setup
-	NAS_DATA_DIR=$${NAS_DATA_DIR:-../shared/data} $(VENV)/bin/nas search --plugin evolution \
-		--benchmark nb201 --dataset cifar10 --budget 12000s --storage runs/demo-$$(date +%s).db
+	$(VENV)/bin/nas search --plugin evolution --space mlp --dataset digits --budget 150s \
+		--train-epochs 60 --train-weight-decay 1e-4 --train-repeats 2 --mlp-max-layers 4 \
+		--storage runs/demo-$$(date +%Y%m%d-%H%M%S).db
 
 test: setup
 	NAS_DATA_DIR=$${NAS_DATA_DIR:-$(CURDIR)/../shared/data} $(VENV)/bin/python -m pytest -q
