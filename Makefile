@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel on this machine (a plain "torch" pulls the CUDA build)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx,graph]" -e ./cli $(addprefix -e ./,$(PLUGINS))
+	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx,graph,dask]" -e ./cli $(addprefix -e ./,$(PLUGINS))
 	touch $(STAMP)
 
 # The main job: regularized evolution over MLPs on the bundled digits data, 150 s of training.

@@ -80,11 +80,13 @@ class Budget:
 
 @dataclass(frozen=True)
 class Usage:
-    """What a study has used: evaluations, search time (sum of costs), driver wall time."""
+    """What a study has used: evaluations, search time (sum of costs), driver wall time, and the
+    evaluations running on workers right now (they will count as trials once they finish)."""
 
     trials: int
     cost_seconds: float
     wall_seconds: float
+    in_flight: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def budget_status(budget: Budget, usage: Usage) -> BudgetStatus:
     """The tightest of the budget's limits given ``usage``."""
     limits = []
     if budget.trials is not None:
-        limits.append((1 - usage.trials / budget.trials, f"{usage.trials}/{budget.trials} trials"))
+        started = usage.trials + usage.in_flight
+        limits.append((1 - started / budget.trials, f"{started}/{budget.trials} trials"))
     if budget.seconds is not None:
         limits.append(
             (1 - usage.cost_seconds / budget.seconds, f"{usage.cost_seconds:.0f}/{budget.seconds:g}s search time")

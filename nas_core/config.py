@@ -17,10 +17,11 @@ from nas_core.errors import ConfigError
 if TYPE_CHECKING:
     from nas_core.benchmarks.base import Benchmark
     from nas_core.datasets.base import Dataset
+    from nas_core.parallel import DaskExecutor
     from nas_core.spaces.base import SearchSpace
 
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
-# where the data lives or which device trains may change between machines.
+# where the data lives, which device trains and how many workers run trials may change.
 EXPERIMENT_FIELDS = ("plugins", "seed", "benchmark", "dataset", "space", "options")
 
 
@@ -37,6 +38,19 @@ class RunSpec:
     options: Mapping[str, Any] = field(default_factory=dict, hash=False)
     device: str = "auto"
     data_dir: str | None = None
+    workers: int = 0  # > 0: a local Dask cluster of this many single-threaded worker processes
+    scheduler: str | None = None  # the address of a running Dask scheduler
+    dashboard: bool = False
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ConfigError(f"--workers must be positive, got {self.workers}")
+        if self.workers and self.scheduler:
+            raise ConfigError("give either --workers (a local cluster) or --scheduler (a running one), not both")
+
+    @property
+    def parallel(self) -> bool:
+        return bool(self.workers or self.scheduler)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +63,9 @@ class RunSpec:
             "options": dict(self.options),
             "device": self.device,
             "data_dir": self.data_dir,
+            "workers": self.workers,
+            "scheduler": self.scheduler,
+            "dashboard": self.dashboard,
         }
 
     @classmethod
@@ -63,6 +80,9 @@ class RunSpec:
             options=dict(data.get("options") or {}),
             device=data.get("device", "auto"),
             data_dir=data.get("data_dir"),
+            workers=int(data.get("workers", 0)),
+            scheduler=data.get("scheduler"),
+            dashboard=bool(data.get("dashboard", False)),
         )
 
     def conflicts_with(self, other: RunSpec) -> list[str]:
@@ -81,7 +101,8 @@ class Config:
     """The run as plugins see it in ``nas_configure``.
 
     ``space`` is what is searched; ``benchmark`` answers queries when the run is on a table;
-    ``dataset`` is what candidates train on otherwise. ``plugin`` is the name of the plugin being configured; objects it registers are named after
+    ``dataset`` is what candidates train on otherwise; ``executor`` runs estimates on Dask workers
+    in parallel runs (None otherwise). ``plugin`` is the name of the plugin being configured; objects it registers are named after
     it (``evolution.RegularizedEvolution``), which is the key their saved state is stored under.
     """
 
@@ -93,11 +114,13 @@ class Config:
         benchmark: Benchmark | None,
         dataset: Dataset | None,
         register: Callable[[object, str, str], None],
+        executor: DaskExecutor | None = None,
     ) -> None:
         self.spec = spec
         self.space = space
         self.benchmark = benchmark
         self.dataset = dataset
+        self.executor = executor
         self.plugin = ""
         self._options = dict(options)
         self._register = register

@@ -1,4 +1,10 @@
-"""The search loop: budget -> propose -> estimate -> update -> record, one candidate at a time."""
+"""The search loop: budget -> propose -> estimate -> update -> record.
+
+In-process, one candidate runs at a time. With Dask workers (``executor``), up to one candidate
+per worker thread is in flight: the strategy is asked for as many candidates as there are free
+slots (it may return fewer and is asked again when a slot frees), and results are recorded and fed
+back in the order they complete. The driver is the only writer of the study.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,14 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from nas_core.builtin.dedup import cached_answer
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
+from nas_core.parallel import DaskExecutor
 from nas_core.study import Study
 from nas_core.types import Candidate, Result, Status, Trial
+
+Key = tuple[str, int | None]
 
 
 class SearchAborted(NasError):
@@ -20,9 +30,9 @@ class SearchLoop:
     """Runs until the budget is spent, the strategy has nothing left, or the space is exhausted.
 
     Proposals the study already answered (duplicates) cost nothing and are not recorded as
-    trials; after ``max_duplicates`` in a row the space is taken as exhausted. After
-    ``max_failures`` failed trials in a row the run stops with the last error: every recorded
-    trial stays in the study.
+    trials; a proposal of an architecture that is running right now waits for that result. After
+    ``max_duplicates`` duplicates in a row the space is taken as exhausted. After ``max_failures``
+    failed trials in a row the run stops with the last error: every recorded trial stays.
     """
 
     def __init__(
@@ -31,47 +41,75 @@ class SearchLoop:
         study: Study,
         states: Callable[[], Mapping[str, Any]],
         *,
+        executor: DaskExecutor | None = None,
         max_failures: int = 10,
         max_duplicates: int = 1000,
     ) -> None:
         self.hooks = hooks
         self.study = study
         self.states = states
+        self.executor = executor
+        self.slots = executor.slots if executor is not None else 1
         self.max_failures = max_failures
         self.max_duplicates = max_duplicates
+        self._running: dict[Key, Candidate] = {}
+        self._waiting: dict[Key, list[Candidate]] = {}
+        self._failures = 0
+        self._duplicates = 0
 
     def run(self, on_trial: Callable[[Trial], None] | None = None) -> str:
         """Search; returns why it stopped."""
+        self._on_trial = on_trial
+        self._next_id = self.study.next_trial_id
+        stop: str | None = None
+        try:
+            while True:
+                if stop is None:
+                    stop = self._fill()
+                if not self._running:
+                    return stop or "the strategy has no more candidates"
+                assert self.executor is not None
+                finished = self.executor.next_finished()
+                key = self._key(finished.candidate)
+                del self._running[key]
+                self.study.in_flight = len(self._running)
+                stop = self._finish(finished.candidate, finished.result, finished.started, finished.finished) or stop
+        finally:
+            if self._running and self.executor is not None:
+                self.executor.cancel_all()
+                self._running.clear()
+                self.study.in_flight = 0
+
+    def _fill(self) -> str | None:
+        """Start candidates until every slot is busy; returns why proposing must stop, if it must."""
         study = self.study
-        failures = duplicates = 0
-        while True:
+        while len(self._running) < self.slots:
             status = self.hooks.budget(study)
             if status.exhausted:
                 return f"budget spent ({status.reason})"
-            candidates = self.hooks.propose(study, study.space, 1)
+            candidates = self.hooks.propose(study, study.space, self.slots - len(self._running))
             if not candidates:
-                return "the strategy has no more candidates"
+                return None if self._running else "the strategy has no more candidates"
             for proposed in candidates:
-                candidate = proposed.with_trial_id(study.next_trial_id)
-                started = time.time()
-                result = self._estimate(candidate)
-                finished = time.time()
-                self.hooks.update(candidate, result, study)
-                if result.status is Status.CACHED:
-                    study.duplicates += 1
-                    duplicates += 1
-                    if duplicates >= self.max_duplicates:
-                        return f"no new architecture in {duplicates} proposals (search space exhausted?)"
-                    continue
-                duplicates = 0
-                trial = study.record(candidate, result, started, finished, self.states())
-                if on_trial is not None:
-                    on_trial(trial)
-                failures = failures + 1 if result.status is Status.FAILED else 0
-                if failures >= self.max_failures:
-                    raise SearchAborted(
-                        f"{failures} trials in a row failed; last: {result.info.get('error', 'unknown error')}"
-                    )
+                stop = self._start(proposed.with_trial_id(self._next_id))
+                if stop is not None:
+                    return stop
+        return None
+
+    def _start(self, candidate: Candidate) -> str | None:
+        key = self._key(candidate)
+        if key in self._running:  # the same architecture is being evaluated: answer it after that
+            self._waiting.setdefault(key, []).append(candidate)
+            return None
+        started = time.time()
+        result = self._estimate(candidate)
+        if result.status is not Status.CACHED:
+            self._next_id += 1  # a duplicate answered from the study is not a trial: its id is reused
+        if result.status is Status.PENDING:
+            self._running[key] = candidate
+            self.study.in_flight = len(self._running)
+            return None
+        return self._finish(candidate, result, started, time.time())
 
     def _estimate(self, candidate: Candidate) -> Result:
         try:
@@ -79,3 +117,34 @@ class SearchLoop:
         except ArchitectureError as exc:
             return Result.failed(f"invalid architecture: {exc}")
         return self.hooks.estimate(candidate, self.study)
+
+    def _finish(self, candidate: Candidate, result: Result, started: float, finished: float) -> str | None:
+        study = self.study
+        self.hooks.update(candidate, result, study)
+        if result.status is Status.CACHED:
+            return self._duplicate()
+        self._duplicates = 0
+        trial = study.record(candidate, result, started, finished, self.states())
+        if self._on_trial is not None:
+            self._on_trial(trial)
+        stop = None
+        for waiting in self._waiting.pop(self._key(candidate), []):
+            self.hooks.update(waiting, cached_answer(trial), study)
+            stop = self._duplicate() or stop
+        self._failures = self._failures + 1 if result.status is Status.FAILED else 0
+        if self._failures >= self.max_failures:
+            raise SearchAborted(
+                f"{self._failures} trials in a row failed; last: {result.info.get('error', 'unknown error')}"
+            )
+        return stop
+
+    def _duplicate(self) -> str | None:
+        self.study.duplicates += 1
+        self._duplicates += 1
+        if self._duplicates >= self.max_duplicates:
+            return f"no new architecture in {self._duplicates} proposals (search space exhausted?)"
+        return None
+
+    @staticmethod
+    def _key(candidate: Candidate) -> Key:
+        return (candidate.arch.key, candidate.fidelity)

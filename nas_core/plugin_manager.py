@@ -29,6 +29,7 @@ GROUP = "nas.plugins"
 ESSENTIALS: tuple[tuple[str, str], ...] = (
     ("core.catalog", "nas_core.builtin.catalog"),
     ("core.budget", "nas_core.builtin.budget"),
+    ("core.dispatch", "nas_core.builtin.dispatch"),  # before the estimators: called first of them
     ("core.tabular", "nas_core.builtin.tabular"),
     ("core.train", "nas_core.builtin.train"),
     ("core.failures", "nas_core.builtin.failures"),

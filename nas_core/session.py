@@ -20,6 +20,7 @@ from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError, StorageError
 from nas_core.loop import SearchLoop
 from nas_core.options import OptionGroup
+from nas_core.parallel import DaskExecutor
 from nas_core.plugin_manager import PluginManager
 from nas_core.registry import DatasetRequest, Registry
 from nas_core.spaces.base import SearchSpace
@@ -84,15 +85,20 @@ class Session:
     benchmark: Benchmark | None
     study: Study
     strategy: str
+    executor: DaskExecutor | None = None
 
     def run(self, on_trial: Callable[[Trial], None] | None = None, *, max_failures: int = 10) -> str:
         """Search until the budget is spent; records why it stopped in the study."""
-        loop = SearchLoop(self.plugins.hooks, self.study, self.plugins.state_dicts, max_failures=max_failures)
+        loop = SearchLoop(
+            self.plugins.hooks, self.study, self.plugins.state_dicts, executor=self.executor, max_failures=max_failures
+        )
         reason = loop.run(on_trial)
         self.study.storage.set_meta(stopped=reason, duplicates=self.study.duplicates)
         return reason
 
     def close(self) -> None:
+        if self.executor is not None:
+            self.executor.close()
         self.study.storage.close()
 
 
@@ -114,17 +120,24 @@ def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, res
                 f"--resume: {', '.join(conflicts)} differ from the run stored in {path}; "
                 "resume with the same settings (or start a new --storage)"
             )
+    executor = None
     try:
-        return _assemble(prepare(spec), path, stored)
+        prepared = prepare(spec)
+        executor = DaskExecutor(spec) if spec.parallel else None
+        return _assemble(prepared, path, stored, executor)
     except BaseException:
+        if executor is not None:
+            executor.close()
         if stored is not None:
             stored.close()
         raise
 
 
-def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None) -> Session:
+def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, executor: DaskExecutor | None) -> Session:
     spec, manager = prepared.spec, prepared.plugins
-    config = Config(spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register)
+    config = Config(
+        spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register, executor
+    )
     manager.configure(config)
     strategy = manager.check(prepared.space)
     space = prepared.space
@@ -139,7 +152,7 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None) -> Ses
         stored.set_meta(spec=spec.to_dict(), resumed_at=time.time())
         study = Study.load(spec, space, stored, sampler)
         manager.load_state_dicts(stored.states())
-    return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy)
+    return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor)
 
 
 def _meta(spec: RunSpec, manager: PluginManager) -> dict[str, Any]:

@@ -58,17 +58,17 @@ class Study:
         self._wall_offset = 0.0
         self._session_start = time.monotonic()
         self.duplicates = 0
+        self.in_flight = 0  # evaluations running on workers (set by the loop)
+        self._next_id = 0
 
     @classmethod
     def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> Study:
         """The study as recorded in ``storage`` (architectures decoded by ``space``)."""
         study = cls(spec, space, storage, sampler)
-        last_wall = 0.0
         for row in storage.trials():
             candidate = Candidate.from_dict(row.candidate, space.decode)
             study._add(Trial(candidate, Result.from_dict(row.result), row.started, row.finished))
-            last_wall = row.wall_seconds
-        study._wall_offset = last_wall
+            study._wall_offset = max(study._wall_offset, row.wall_seconds)
         study.duplicates = int(storage.meta().get("duplicates", 0))
         return study
 
@@ -84,7 +84,8 @@ class Study:
 
     @property
     def usage(self) -> Usage:
-        return Usage(self._evaluations, self._cost, self._wall_offset + time.monotonic() - self._session_start)
+        wall = self._wall_offset + time.monotonic() - self._session_start
+        return Usage(self._evaluations, self._cost, wall, self.in_flight)
 
     def find(self, arch: Architecture, fidelity: int | None) -> Trial | None:
         """The evaluation of an architecture with the same key at this fidelity, if any."""
@@ -96,7 +97,8 @@ class Study:
 
     @property
     def next_trial_id(self) -> int:
-        return self._trials[-1].trial_id + 1 if self._trials else 0
+        """One more than the highest recorded id (parallel runs record out of id order)."""
+        return self._next_id
 
     # -- recording (driver only) -----------------------------------------------------------------
     def record(
@@ -131,6 +133,7 @@ class Study:
 
     def _add(self, trial: Trial) -> None:
         self._trials.append(trial)
+        self._next_id = max(self._next_id, trial.trial_id + 1)
         result = trial.result
         if result.status.consumes_budget:
             self._evaluations += 1

@@ -22,6 +22,7 @@ class Status(StrEnum):
     FAILED = "failed"  # evaluation raised or diverged; ``info["error"]`` says why
     PREDICTED = "predicted"  # a predictor answered instead of an evaluation (no cost)
     CACHED = "cached"  # a duplicate answered from the study; never stored as a trial
+    PENDING = "pending"  # dispatched to a worker; the real result arrives later (parallel runs)
 
     @property
     def consumes_budget(self) -> bool:

@@ -21,5 +21,7 @@ def nas_json(*args: str, cwd: Path | None = None) -> Any:
     return json.loads(done.stdout)
 
 
-def popen(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([NAS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+def popen(*args: str, own_group: bool = False) -> subprocess.Popen:
+    """``own_group``: in a new process group, so a test can kill the driver with its workers."""
+    return subprocess.Popen([NAS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ.copy(), start_new_session=own_group)  # fmt: skip

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from nas_core.hookspecs import hookimpl
 from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
+from nas_core.types import Candidate, Result, Status, Trial
+
+
+def cached_answer(previous: Trial) -> Result:
+    """What a duplicate of ``previous`` gets: its metrics, at no cost."""
+    return Result(Status.CACHED, previous.result.objective, previous.result.metrics, 0.0, {"duplicate_of": previous.trial_id})
 
 
 @hookimpl(tryfirst=True)
 def nas_estimate(candidate: Candidate, study: StudyView) -> Result | None:
     previous = study.find(candidate.arch, candidate.fidelity)
-    if previous is None:
-        return None
-    return Result(
-        Status.CACHED,
-        previous.result.objective,
-        previous.result.metrics,
-        0.0,
-        {"duplicate_of": previous.trial_id},
-    )
+    return None if previous is None else cached_answer(previous)

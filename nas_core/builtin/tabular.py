@@ -13,12 +13,15 @@ class TableEstimator:
     def __init__(self, benchmark: Benchmark) -> None:
         self.benchmark = benchmark
 
+    def estimate(self, candidate: Candidate) -> Result:
+        return self.benchmark.query(candidate.arch, candidate.fidelity)
+
     @hookimpl(trylast=True)
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
-        return self.benchmark.query(candidate.arch, candidate.fidelity)
+        return self.estimate(candidate)
 
 
 @hookimpl
 def nas_configure(config: Config) -> None:
-    if config.benchmark is not None:
+    if config.executor is None and config.benchmark is not None:
         config.register(TableEstimator(config.benchmark))

@@ -28,6 +28,7 @@ from nas_core.training import OPTIMIZERS
 from nas_core.types import Candidate, Result
 
 if TYPE_CHECKING:  # torch is imported only by runs that train
+    from nas_core.datasets.base import Dataset
     from nas_core.training.fit import DeviceData, TrainSettings
 
 
@@ -41,6 +42,9 @@ class TrainEstimator:
 
     @hookimpl(trylast=True)
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
+        return self.estimate(candidate)
+
+    def estimate(self, candidate: Candidate) -> Result:
         from nas_core.training.trial import train_architecture
 
         settings = replace(self.settings, epochs=candidate.fidelity) if candidate.fidelity else self.settings
@@ -93,17 +97,22 @@ def nas_addoption(group: OptionGroup) -> None:
     group.addoption("--train-repeats", type=int, default=1, help="train every candidate from this many seeds and average")
 
 
-@hookimpl
-def nas_configure(config: Config) -> None:
-    if config.benchmark is not None or config.dataset is None:
-        return
+def make_train_estimator(
+    space: SearchSpace, dataset: Dataset, options: Mapping[str, Any], seed: int, device: str
+) -> TrainEstimator:
+    """The training estimator of a run (in the driver, or in a worker process)."""
     from nas_core.training.device import resolve_device
     from nas_core.training.fit import DeviceData
 
-    config.space.require({Capability.BUILD}, who="training on --dataset")
-    repeats = config.option("train_repeats")
+    space.require({Capability.BUILD}, who="training on --dataset")
+    repeats = options["train_repeats"]
     if repeats < 1:
         raise ConfigError(f"--train-repeats must be at least 1, got {repeats}")
-    device = resolve_device(config.device)
-    settings = settings_from(config.options)
-    config.register(TrainEstimator(config.space, DeviceData(config.dataset, device), settings, config.seed, repeats))
+    data = DeviceData(dataset, resolve_device(device))
+    return TrainEstimator(space, data, settings_from(options), seed, repeats)
+
+
+@hookimpl
+def nas_configure(config: Config) -> None:
+    if config.executor is None and config.benchmark is None and config.dataset is not None:
+        config.register(make_train_estimator(config.space, config.dataset, config.options, config.seed, config.device))

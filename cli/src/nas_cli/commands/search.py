@@ -40,6 +40,9 @@ class Interrupted(click.ClickException):
 @click.option("--resume", is_flag=True, help="Continue the study in --storage where it stopped.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
+@click.option("--workers", type=click.IntRange(min=1), help="Run trials on a local Dask cluster of this many worker processes.")
+@click.option("--scheduler", metavar="ADDRESS", help="Run trials on a running Dask cluster (tcp://host:8786).")
+@click.option("--dashboard", is_flag=True, help="Serve the local Dask cluster's dashboard on :8787.")
 @click.option("--max-failures", type=click.IntRange(min=1), default=10, show_default=True, help="Stop after this many failed trials in a row.")
 @click.option("--json", "as_json", is_flag=True, help="Print the study summary as JSON (no progress bar).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -72,9 +75,11 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
             raise click.UsageError("--resume needs --storage PATH of the study to continue")
         stored = _stored_spec(params["storage"])
         fields = stored.to_dict()
-        for name in ("benchmark", "dataset", "space", "seed", "device"):
+        for name in ("benchmark", "dataset", "space", "seed", "device", "scheduler", "dashboard"):
             if given(ctx, name):
                 fields[name] = params[name]
+        if given(ctx, "workers") or given(ctx, "scheduler"):
+            fields["workers"] = params["workers"] or 0
         if given(ctx, "plugins"):
             fields["plugins"] = list(params["plugins"])
         if params["budgets"] or params["timeout"]:
@@ -94,6 +99,9 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
         options=options,
         device=params["device"],
         data_dir=data_dir,
+        workers=params["workers"] or 0,
+        scheduler=params["scheduler"],
+        dashboard=params["dashboard"],
     )
     storage = params["storage"] or _default_storage(spec)
     return spec, storage
