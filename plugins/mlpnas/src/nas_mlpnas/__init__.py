@@ -1,0 +1,1 @@
+"""MLPNAS for nas: controller, REINFORCE, bigram sharing, accuracy predictor (see plugin.py)."""

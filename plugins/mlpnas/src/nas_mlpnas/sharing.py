@@ -1,0 +1,123 @@
+"""One-shot bigram weight sharing (section 4.1 of the paper).
+
+A *bigram* is a pair of consecutive dense layers, e.g. ``("128-relu", "64-tanh")``; the weights
+connecting them (the second layer's kernel and bias) are stored under that pair after a child has
+trained, and a later child containing the same pair starts from them instead of from a random
+initialization. The input feeds the first layer as the pair ``(<input>, first)``, and the last
+hidden layer feeds the output layer as ``(last, <output>)``; dropout layers carry no weights and are
+skipped, as in the reference implementation. Sharing makes a child's result depend on the children
+before it, so the estimator runs in the search's own process, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, cast
+
+import numpy as np
+import torch
+from torch import nn
+
+from nas_core.architecture import Architecture
+from nas_core.builtin.train import TrainEstimator
+from nas_core.hookspecs import hookimpl
+from nas_core.spaces.base import SearchSpace
+from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
+from nas_core.study import StudyView
+from nas_core.training.fit import DeviceData, TrainSettings
+from nas_core.types import Candidate, Result
+
+INPUT, OUTPUT = "<input>", "<output>"
+Bigram = tuple[str, str]
+
+
+def bigrams(arch: MLPChain) -> list[Bigram]:
+    """The bigram of every dense layer of the built network, the output layer's included, in order."""
+    dense = [token for token in arch.layers if token != DROPOUT]
+    return list(zip([INPUT, *dense], [*dense, OUTPUT]))
+
+
+def dense_modules(net: nn.Module) -> list[nn.Linear]:
+    return [module for module in net.modules() if isinstance(module, nn.Linear)]
+
+
+class BigramStore:
+    """The shared weights: a (kernel, bias) pair of arrays per bigram seen so far."""
+
+    def __init__(self) -> None:
+        self.weights: dict[Bigram, tuple[np.ndarray, np.ndarray]] = {}
+
+    def inherit(self, arch: MLPChain, net: nn.Module) -> int:
+        """Copy the stored weights of ``arch``'s bigrams into ``net``; returns how many layers got them."""
+        inherited = 0
+        with torch.no_grad():
+            for pair, layer in zip(bigrams(arch), dense_modules(net), strict=True):
+                stored = self.weights.get(pair)
+                if stored is not None and stored[0].shape == tuple(layer.weight.shape):
+                    layer.weight.copy_(torch.from_numpy(stored[0]))
+                    layer.bias.copy_(torch.from_numpy(stored[1]))
+                    inherited += 1
+        return inherited
+
+    def remember(self, arch: MLPChain, net: nn.Module) -> None:
+        """Store (or overwrite) the weights of every bigram of a trained ``net``."""
+        for pair, layer in zip(bigrams(arch), dense_modules(net), strict=True):
+            self.weights[pair] = (
+                layer.weight.detach().cpu().numpy().copy(),
+                layer.bias.detach().cpu().numpy().copy(),
+            )
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"weights": [(list(pair), kernel, bias) for pair, (kernel, bias) in self.weights.items()]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.weights = {(pair[0], pair[1]): (kernel, bias) for pair, kernel, bias in state["weights"]}
+
+
+class InheritingBuilder:
+    """Builds like the MLP space, then hands the new network the stored weights of its bigrams.
+
+    The core's training (``nas_core.training.trial.train_architecture``) builds a candidate with
+    ``space.build`` under its seed and then trains that module in place; giving it this builder in
+    place of the space is how inherited weights get in between, with nothing else changed. The
+    networks it built stay listed so the trained weights can be stored back.
+    """
+
+    def __init__(self, space: MLPSpace, store: BigramStore) -> None:
+        self.space = space
+        self.store = store
+        self.built: list[tuple[nn.Module, int]] = []
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> nn.Module:
+        assert isinstance(arch, MLPChain)
+        net = self.space.build(arch, input_shape, num_classes)
+        self.built.append((net, self.store.inherit(arch, net)))
+        return net
+
+
+class SharedWeightsEstimator(TrainEstimator):
+    """The core's training estimator (same options, metrics and model artifact) with bigram sharing.
+
+    A plain ``@hookimpl``, so it answers before the core's ``trylast`` one; its state is the bigram
+    store, saved with every trial so a resumed search inherits exactly what it would have.
+    """
+
+    def __init__(self, space: MLPSpace, data: DeviceData, settings: TrainSettings, seed: int, repeats: int) -> None:
+        self.store = BigramStore()
+        self.builder = InheritingBuilder(space, self.store)
+        super().__init__(cast(SearchSpace, self.builder), data, settings, seed, repeats)
+
+    @hookimpl
+    def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
+        assert isinstance(candidate.arch, MLPChain)
+        self.builder.built.clear()
+        result = super().nas_estimate(candidate, study)
+        kept, inherited = self.builder.built[0]  # the core keeps the first repeat's model
+        self.store.remember(candidate.arch, kept)
+        return replace(result, info={**result.info, "bigrams_inherited": inherited, "bigrams": len(bigrams(candidate.arch))})
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.store.state_dict()
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.store.load_state_dict(state)

@@ -1,0 +1,255 @@
+"""The MLPNAS search strategy: controller epochs of sampling, evaluating and a REINFORCE update.
+
+Per controller epoch (section 5.1 of the paper) the controller samples ``batch`` architectures,
+one proposal each. Every answer counts, including a duplicate the core answers from the study:
+it is a sample of the current policy with a known reward, and is not trained again. A failed
+child is rewarded with the worst reward seen in the run. Once the batch is answered, the
+controller takes ``steps`` Adam steps on
+
+    loss = -1/B sum_i sum_t discount**(T_i-1-t) * A_i * log pi(a_it | s_it)   (REINFORCE)
+         + mean_j (z_j - predictor(seq_j))**2                                  (with --mlpnas-predictor)
+
+where ``A_i`` is the reward minus a moving-average baseline, over the spread of rewards, and
+``z_j`` are the standardized validation accuracies of every child trained so far. The learning
+rate decays as Keras' ``decay`` did in the reference implementation:
+``lr / (1 + decay * updates)``. With ``--mlpnas-adversarial`` the reward adds how far the
+predictor, asked when the child was sampled, was off: the controller is paid for surprising it.
+"""
+
+from __future__ import annotations
+
+import copy
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from nas_core.errors import ConfigError
+from nas_core.hookspecs import hookimpl
+from nas_core.spaces.base import SearchSpace
+from nas_core.study import StudyView
+from nas_core.types import Candidate, Result, Status
+from nas_mlpnas.controller import Controller, step_masks
+from nas_mlpnas.grammar import Grammar
+from nas_mlpnas.reinforce import MovingBaseline, RewardStats, discounts
+
+ORIGIN = "mlpnas"
+GRADIENT_CLIP = 1.0  # the reference code's Keras clipnorm
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The controller's hyper-parameters; defaults are the paper's (section 5.1)."""
+
+    hidden: int = 128
+    epochs: int = 10  # controller epochs; 0: until the budget is spent
+    batch: int = 10  # architectures sampled per controller epoch
+    lr: float = 0.01
+    lr_decay: float = 0.1
+    steps: int = 1  # Adam steps per controller epoch
+    discount: float = 0.9
+    baseline_decay: float = 0.9
+    predictor: bool = False
+    adversarial: float = 0.0
+
+    def __post_init__(self) -> None:
+        for name, low in (("hidden", 1), ("epochs", 0), ("batch", 1), ("steps", 1), ("lr_decay", 0.0), ("adversarial", 0.0)):
+            if getattr(self, name) < low:
+                raise ConfigError(f"{_flag(name)} must be at least {low}, got {getattr(self, name)}")
+        if self.lr <= 0:
+            raise ConfigError(f"{_flag('lr')} must be positive, got {self.lr}")
+        for name in ("discount", "baseline_decay"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{_flag(name)} must be in [0, 1], got {getattr(self, name)}")
+        if self.adversarial and not self.predictor:
+            raise ConfigError(f"{_flag('adversarial')} rewards surprising the predictor: add {_flag('predictor')} true")
+
+
+def _flag(name: str) -> str:
+    return "--mlpnas-" + name.replace("_", "-")
+
+
+@dataclass
+class Sample:
+    """One answered proposal of the current controller epoch."""
+
+    tokens: list[int]
+    reward: float | None  # None: the child failed
+    predicted: float | None  # what the predictor said when the child was sampled
+    status: str
+
+
+@dataclass
+class EpochRecord:
+    """What one controller epoch sampled: the evidence that the controller learns."""
+
+    epoch: int
+    mean_reward: float | None
+    max_reward: float | None
+    evaluated: int
+    duplicates: int
+    failed: int
+    lr: float
+    predictor_loss: float | None = None
+    mean_length: float = 0.0
+
+
+class MLPNAS:
+    def __init__(self, grammar: Grammar, settings: Settings, rng: np.random.Generator) -> None:
+        self.grammar = grammar
+        self.settings = settings
+        self.rng = rng
+        self.index = {token: i for i, token in enumerate(grammar.vocabulary)}
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(int(rng.integers(2**63)))
+            self.controller = Controller(len(grammar.vocabulary), settings.hidden)
+        self.optimizer = torch.optim.Adam(self.controller.parameters(), lr=settings.lr)
+        self.baseline = MovingBaseline(settings.baseline_decay)
+        self.stats = RewardStats()
+        self.epoch = 0
+        self.updates = 0
+        self.proposed = 0  # proposals of the current epoch
+        self.samples: list[Sample] = []  # answers of the current epoch
+        self.trained: dict[tuple[int, ...], float] = {}  # the predictor's data: every child trained so far
+        self.history: list[EpochRecord] = []
+
+    # -- hooks -------------------------------------------------------------------------------------
+    @hookimpl
+    def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
+        if self.settings.epochs and self.epoch >= self.settings.epochs:
+            return []
+        proposals = []
+        for _ in range(min(n, self.settings.batch - self.proposed)):
+            tokens = self.controller.sample(self.grammar, self.rng)
+            meta = {
+                "epoch": self.epoch,
+                "tokens": [self.grammar.vocabulary[t] for t in tokens],
+                "predicted": self._predicted(tokens),
+            }
+            proposals.append(Candidate(self.grammar.to_arch(tokens), origin=ORIGIN, meta=meta))
+        self.proposed += len(proposals)
+        return proposals
+
+    @hookimpl
+    def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
+        if candidate.origin != ORIGIN or candidate.meta.get("epoch") != self.epoch:
+            return
+        tokens = [self.index[token] for token in candidate.meta["tokens"]]
+        reward = result.objective if result.ok else None
+        if reward is not None:
+            self.stats.push(reward)
+            if result.status is Status.COMPLETE:
+                self.trained[tuple(tokens)] = reward
+        self.samples.append(Sample(tokens, reward, candidate.meta.get("predicted"), result.status.value))
+        if len(self.samples) == self.settings.batch:
+            self._learn()
+
+    # -- learning ----------------------------------------------------------------------------------
+    def _predicted(self, tokens: list[int]) -> float | None:
+        """The predictor's guess of the objective, once it has children to learn from."""
+        if not self.settings.predictor or len(self.trained) < 2:
+            return None
+        mean, std = self._target_scale()
+        with torch.no_grad():
+            return float(self.controller.predict([tokens])[0]) * std + mean
+
+    def _target_scale(self) -> tuple[float, float]:
+        values = list(self.trained.values())
+        return statistics.fmean(values), statistics.pstdev(values) or 1.0
+
+    def _rewards(self) -> tuple[list[Sample], list[float]]:
+        """The samples that carry a reward, and their rewards (a failure gets the worst seen)."""
+        used, rewards = [], []
+        for sample in self.samples:
+            reward = sample.reward if sample.reward is not None else self.stats.minimum
+            if not np.isfinite(reward):
+                continue  # a failure before any success: nothing to compare it with
+            if self.settings.adversarial and sample.predicted is not None and sample.reward is not None:
+                reward += self.settings.adversarial * abs(sample.reward - sample.predicted)
+            used.append(sample)
+            rewards.append(reward)
+        return used, rewards
+
+    def _learn(self) -> None:
+        used, rewards = self._rewards()
+        predictor_loss = None
+        if used:
+            advantages = self.baseline.advantages(rewards) / self.stats.std
+            weights = [torch.from_numpy(a * discounts(len(s.tokens), self.settings.discount)) for s, a in zip(used, advantages)]
+            width = max(len(w) for w in weights)
+            weight = torch.stack([torch.nn.functional.pad(w, (0, width - len(w))) for w in weights]).float()
+            sequences = [s.tokens for s in used]
+            masks = [step_masks(self.grammar, s) for s in sequences]
+            for _ in range(self.settings.steps):
+                loss = -(weight * self.controller.log_probs(sequences, masks)).sum(1).mean()
+                if self.settings.predictor and len(self.trained) >= 2:
+                    mean, std = self._target_scale()
+                    targets = torch.tensor([(v - mean) / std for v in self.trained.values()], dtype=torch.float32)
+                    mse = torch.mean((self.controller.predict(list(self.trained)) - targets) ** 2)
+                    predictor_loss = float(mse.detach())
+                    loss = loss + mse
+                self._step(loss)
+        self._close_epoch(predictor_loss)
+
+    def _step(self, loss: torch.Tensor) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.controller.parameters(), GRADIENT_CLIP)
+        self.optimizer.step()
+        self.updates += 1
+
+    @property
+    def learning_rate(self) -> float:
+        return self.settings.lr / (1.0 + self.settings.lr_decay * self.updates)
+
+    def _close_epoch(self, predictor_loss: float | None) -> None:
+        rewards = [s.reward for s in self.samples if s.reward is not None]
+        self.history.append(
+            EpochRecord(
+                epoch=self.epoch,
+                mean_reward=statistics.fmean(rewards) if rewards else None,
+                max_reward=max(rewards) if rewards else None,
+                evaluated=sum(s.status in (Status.COMPLETE, Status.FAILED) for s in self.samples),
+                duplicates=sum(s.status == Status.CACHED for s in self.samples),
+                failed=sum(s.status == Status.FAILED for s in self.samples),
+                lr=self.learning_rate,
+                predictor_loss=predictor_loss,
+                mean_length=statistics.fmean(len(s.tokens) for s in self.samples),
+            )
+        )
+        self.epoch += 1
+        self.proposed = 0
+        self.samples = []
+
+    # -- state -------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "rng": self.rng.bit_generator.state,
+            "controller": {name: tensor.detach().clone() for name, tensor in self.controller.state_dict().items()},
+            "optimizer": copy.deepcopy(self.optimizer.state_dict()),
+            "baseline": self.baseline.value,
+            "stats": (self.stats.count, self.stats.mean, self.stats.m2, self.stats.minimum),
+            "epoch": self.epoch,
+            "updates": self.updates,
+            "proposed": len(self.samples),  # proposals still in flight are lost with the process
+            "samples": [(s.tokens, s.reward, s.predicted, s.status) for s in self.samples],
+            "trained": [(list(tokens), reward) for tokens, reward in self.trained.items()],
+            "history": [vars(record).copy() for record in self.history],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.rng.bit_generator.state = state["rng"]
+        self.controller.load_state_dict(state["controller"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.baseline.value = state["baseline"]
+        self.stats = RewardStats(*state["stats"])
+        self.epoch = state["epoch"]
+        self.updates = state["updates"]
+        self.proposed = state["proposed"]
+        self.samples = [Sample(*sample) for sample in state["samples"]]
+        self.trained = {tuple(tokens): reward for tokens, reward in state["trained"]}
+        self.history = [EpochRecord(**record) for record in state["history"]]

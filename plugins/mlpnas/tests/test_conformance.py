@@ -1,0 +1,33 @@
+"""The hook contract (nas_core.testing) for the controller on NB201 and, with bigram sharing, on MLPs."""
+
+from nas_core.testing import PluginConformance
+
+
+class TestControllerOnNB201(PluginConformance):
+    plugins = ("mlpnas",)
+    # A batch of 5 puts the resume test's cut (12 trials) inside a controller epoch.
+    options = {"mlpnas_batch": 5, "mlpnas_predictor": True, "mlpnas_adversarial": 0.5}
+    bad_options = {
+        "mlpnas_batch": 0,
+        "mlpnas_hidden": 0,
+        "mlpnas_lr": 0.0,
+        "mlpnas_discount": 1.5,
+        "mlpnas_adversarial": -1.0,
+        "mlpnas_sharing": True,  # nothing is trained on a table
+    }
+
+
+class TestSharingOnDigits(PluginConformance):
+    plugins = ("mlpnas",)
+    benchmark = None
+    dataset = "digits"
+    space = "mlp"
+    budget = 6
+    options = {
+        "mlpnas_sharing": True,
+        "mlpnas_predictor": True,
+        "mlpnas_batch": 2,
+        "train_epochs": 1,
+        "mlp_max_layers": 2,
+    }
+    bad_options = {"mlpnas_steps": 0}
