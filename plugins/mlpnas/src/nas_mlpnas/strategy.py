@@ -31,7 +31,7 @@ from nas_core.hookspecs import hookimpl
 from nas_core.spaces.base import SearchSpace
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result, Status
-from nas_mlpnas.controller import Controller, step_masks
+from nas_mlpnas.controller import Controller, one_thread, step_masks
 from nas_mlpnas.grammar import Grammar
 from nas_mlpnas.reinforce import MovingBaseline, RewardStats, discounts
 
@@ -121,14 +121,15 @@ class MLPNAS:
         if self.settings.epochs and self.epoch >= self.settings.epochs:
             return []
         proposals = []
-        for _ in range(min(n, self.settings.batch - self.proposed)):
-            tokens = self.controller.sample(self.grammar, self.rng)
-            meta = {
-                "epoch": self.epoch,
-                "tokens": [self.grammar.vocabulary[t] for t in tokens],
-                "predicted": self._predicted(tokens),
-            }
-            proposals.append(Candidate(self.grammar.to_arch(tokens), origin=ORIGIN, meta=meta))
+        with one_thread():
+            for _ in range(min(n, self.settings.batch - self.proposed)):
+                tokens = self.controller.sample(self.grammar, self.rng)
+                meta = {
+                    "epoch": self.epoch,
+                    "tokens": [self.grammar.vocabulary[t] for t in tokens],
+                    "predicted": self._predicted(tokens),
+                }
+                proposals.append(Candidate(self.grammar.to_arch(tokens), origin=ORIGIN, meta=meta))
         self.proposed += len(proposals)
         return proposals
 
@@ -144,7 +145,8 @@ class MLPNAS:
                 self.trained[tuple(tokens)] = reward
         self.samples.append(Sample(tokens, reward, candidate.meta.get("predicted"), result.status.value))
         if len(self.samples) == self.settings.batch:
-            self._learn()
+            with one_thread():
+                self._learn()
 
     # -- learning ----------------------------------------------------------------------------------
     def _predicted(self, tokens: list[int]) -> float | None:
