@@ -36,13 +36,24 @@ def test_log_probs_are_the_sampling_distribution_over_members(toy_table) -> None
         assert counts[encoding] / n == pytest.approx(p, abs=4 * np.sqrt(p * (1 - p) / n) + 1e-3)
 
 
+class Evaluated:
+    """The part of a study the strategy reads: what has been evaluated."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+
+    def find(self, arch, fidelity):
+        return arch.key if arch.key in self.keys else None
+
+
 def run(settings: Settings, reward, epochs: int, seed: int = 0) -> MLPNAS:
     """The strategy alone, answered by ``reward(arch)``."""
-    space = NB201Space()
+    space, study = NB201Space(), Evaluated()
     strategy = MLPNAS(grammar_for(space), settings, np.random.default_rng(seed))
     for _ in range(epochs * settings.batch):
-        [candidate] = strategy.nas_propose(None, space, 1)
-        strategy.nas_update(candidate, Result.complete(reward(candidate.arch)), None)
+        [candidate] = strategy.nas_propose(study, space, 1)
+        study.keys.add(candidate.arch.key)
+        strategy.nas_update(candidate, Result.complete(reward(candidate.arch)), study)
     return strategy
 
 

@@ -1,8 +1,10 @@
 """The MLPNAS search strategy: controller epochs of sampling, evaluating and a REINFORCE update.
 
 Per controller epoch (section 5.1 of the paper) the controller samples ``batch`` architectures,
-one proposal each. Every answer counts, including a duplicate the core answers from the study:
-it is a sample of the current policy with a known reward, and is not trained again. A failed
+one proposal each, redrawing a sample the study has already evaluated (the reference code's
+rejection of repeated sequences). A controller that has converged so far that it finds nothing new
+in ``MAX_RESAMPLES`` draws proposes the repeat: the core answers it from the study without
+training it again, and it counts as a sample of the current policy with a known reward. A failed
 child is rewarded with the worst reward seen in the run. Once the batch is answered, the
 controller takes ``steps`` Adam steps on
 
@@ -37,6 +39,7 @@ from nas_mlpnas.reinforce import MovingBaseline, RewardStats, discounts
 
 ORIGIN = "mlpnas"
 GRADIENT_CLIP = 1.0  # the reference code's Keras clipnorm
+MAX_RESAMPLES = 100  # draws per proposal before a converged controller may repeat itself
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ class MLPNAS:
         proposals = []
         with one_thread():
             for _ in range(min(n, self.settings.batch - self.proposed)):
-                tokens = self.controller.sample(self.grammar, self.rng)
+                tokens = self._sample_unseen(study)
                 meta = {
                     "epoch": self.epoch,
                     "tokens": [self.grammar.vocabulary[t] for t in tokens],
@@ -147,6 +150,16 @@ class MLPNAS:
         if len(self.samples) == self.settings.batch:
             with one_thread():
                 self._learn()
+
+    def _sample_unseen(self, study: StudyView) -> list[int]:
+        """A sample of the policy that the study has not evaluated yet, if one comes within
+        ``MAX_RESAMPLES`` draws (section 4.1: the controller keeps the generator from repeating
+        itself); else the last draw, which the core answers from the study for free."""
+        for _ in range(MAX_RESAMPLES):
+            tokens = self.controller.sample(self.grammar, self.rng)
+            if study.find(self.grammar.to_arch(tokens), None) is None:
+                break
+        return tokens
 
     # -- learning ----------------------------------------------------------------------------------
     def _predicted(self, tokens: list[int]) -> float | None:
