@@ -1,0 +1,62 @@
+"""NAG's discriminator (paper 3.2.2): the core's GCN over A + A^T + I, label embeddings, an MLP.
+
+Real graphs enter as one-hot ops and 0/1 edges. Generated graphs enter as the generator's soft
+op distributions and edge probabilities (the probability graph of section 3.5: the GCN's first
+layer is a linear map of the op distribution, eq. 12), or, for the straight-through ablation, as
+one-hot ops and 0/1 edges whose gradients are those of the probabilities.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from nas_core.graph import CellGraph
+from nas_nag.generator import GeneratedBatch, LabelEmbeddings
+from nas_nag.settings import GANSettings
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)  # torch-geometric's own imports
+    from torch_geometric.data import Batch, Data
+
+    from nas_core.graphnn import GCNEncoder, graph_data
+
+
+class Discriminator(nn.Module):
+    def __init__(self, vocabulary: Sequence[str], label_classes: Sequence[int], settings: GANSettings) -> None:
+        super().__init__()
+        s = settings
+        self.vocabulary = tuple(vocabulary)
+        self.encoder = GCNEncoder(len(vocabulary), s.node_dim, s.gcn_layers, s.discriminator_readout, s.dropout)
+        self.project = nn.Linear(s.node_dim, s.graph_dim)
+        self.labels = LabelEmbeddings(label_classes, s.label_dim)
+        self.head = nn.Sequential(
+            nn.Linear(s.graph_dim + self.labels.out_features, s.graph_dim),
+            nn.ReLU(),
+            nn.Dropout(s.dropout),
+            nn.Linear(s.graph_dim, 1),
+        )
+
+    def forward(self, graphs: Batch, labels: torch.Tensor) -> torch.Tensor:
+        """One real/fake logit per graph."""
+        h_graph = self.project(self.encoder(graphs))
+        return self.head(torch.cat([h_graph, self.labels(labels)], dim=1)).squeeze(1)
+
+    def real_data(self, graph: CellGraph) -> Data:
+        return graph_data(graph, self.vocabulary)
+
+    def fake_batch(self, generated: GeneratedBatch, graphs: Sequence[CellGraph], straight_through: bool) -> Batch:
+        """The generated graphs as the discriminator sees them (gradients reach the generator)."""
+        nodes, edges = generated.node_probs, generated.edge_probs
+        if straight_through:
+            hard_nodes = torch.zeros_like(nodes).scatter_(2, nodes.argmax(2, keepdim=True), 1.0)
+            nodes = hard_nodes - nodes.detach() + nodes
+            edges = generated.adjacency - edges.detach() + edges
+        data = [
+            graph_data(graph, self.vocabulary, node_probs=nodes[b, :n], edge_probs=edges[b, :n, :n])
+            for b, (graph, n) in enumerate(zip(graphs, generated.num_nodes.tolist()))
+        ]
+        return Batch.from_data_list(data)

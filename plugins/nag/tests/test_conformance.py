@@ -1,0 +1,39 @@
+"""Every entry point passes the core's conformance kit."""
+
+from nas_core.testing import PluginConformance
+from nagtest_tiny import TINY_OPTIONS
+
+
+class TestRSNAG(PluginConformance):
+    plugins = ("nag",)
+    options = {**TINY_OPTIONS, "nag_dataset_size": "8", "nag_samples": 100}
+    bad_options = {
+        "nag_samples": 0,
+        "nag_labels": "huge-acc",
+        "nag_dataset_size": "2",
+        "nag_temperature": 0.0,
+        "nag_dropout": 1.0,
+        "nag_loss": "wasserstein",
+    }
+
+
+class TestRSNAGConditionedOnParams(PluginConformance):
+    plugins = ("nag",)
+    options = {**TINY_OPTIONS, "nag_dataset_size": "9", "nag_samples": 100, "nag_labels": "high-acc,few-params"}
+    budget = 16
+
+
+class TestGeneratorInEvolution(PluginConformance):
+    plugins = ("evolution", "nag-generator")
+    options = {**TINY_OPTIONS, "nag_dataset_size": "12", "nag_charge_dataset": False}
+    bad_options = {"nag_generator_labels": "high-acc,low-acc", "nag_epochs": 0}
+
+
+class TestOpenDomainSpace(PluginConformance):
+    plugins = ("random", "nag-space")
+    benchmark = None
+    dataset = "digits"
+    space = "nag-open"
+    options = {"train_epochs": 1, "nag_space_channels": 4, "nag_space_cells": 1, "nag_space_max_nodes": 5}
+    bad_options = {"nag_space_max_nodes": 2, "nag_space_channels": 0}
+    budget = 6
