@@ -1,0 +1,54 @@
+"""The collapse watch: does the derived cell degenerate to parameter-free operations?
+
+DARTS on NB201 ends with cells of skip connections (and pooling): the supernet's weights learn
+faster through parameter-free paths, the alphas follow, and the derived cell collapses. Per
+epoch we record what the literature tracks: the share of skip connections in the derived normal
+cell, the mixing weight the supernet puts on skip, and the entropy of the alphas.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from nas_core.architecture import Architecture
+
+from nas_darts.names import PARAMETER_FREE
+from nas_darts.supernet import Supernet
+
+
+@dataclass(frozen=True)
+class CellHealth:
+    skip_fraction: float  # skip connections among the derived normal cell's edges
+    parameter_free_fraction: float  # none, skip and pooling among them
+    skip_weight: float  # mean softmax weight of skip over the supernet's normal-cell edges
+    alpha_entropy: float  # mean entropy (nats) of the per-edge softmax, all cell types
+    max_entropy: float  # log(number of ops): the entropy of uniform mixing
+
+    @property
+    def collapsed(self) -> bool:
+        """Every operation of the derived normal cell is parameter-free."""
+        return self.parameter_free_fraction == 1.0
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "skip_fraction": self.skip_fraction,
+            "parameter_free_fraction": self.parameter_free_fraction,
+            "skip_weight": self.skip_weight,
+            "alpha_entropy": self.alpha_entropy,
+            "alpha_entropy_max": self.max_entropy,
+            "collapsed": float(self.collapsed),
+        }
+
+
+def cell_health(supernet: Supernet, arch: Architecture) -> CellHealth:
+    ops = supernet.cell_ops(arch)["normal"]
+    names = supernet.alphas.ops
+    normal = supernet.alphas.probabilities()["normal"]
+    return CellHealth(
+        skip_fraction=sum(op == "skip_connect" for op in ops) / len(ops),
+        parameter_free_fraction=sum(op in PARAMETER_FREE for op in ops) / len(ops),
+        skip_weight=float(normal[:, names.index("skip_connect")].mean()),
+        alpha_entropy=supernet.alphas.entropy(),
+        max_entropy=math.log(len(names)),
+    )

@@ -1,0 +1,228 @@
+"""One differentiable search, an epoch at a time: the engine behind the ``darts`` strategy.
+
+Every step of an epoch first moves the alphas (on a batch of alpha data, with the chosen
+:mod:`architecture gradient <nas_darts.architect>` and Adam) and then the weights (on a batch of
+weight data, SGD with momentum, cosine-annealed learning rate, gradient clipping): DARTS'
+Algorithm 1, which MiLeNAS keeps with its own alpha gradient. After the epoch the supernet is
+measured (in evaluation mode) on the alpha data and on the dataset's validation split, and the
+architecture is derived.
+
+Everything that decides the future of the search (weights, alphas, both optimizers, the batch
+generator, the epoch) is in :meth:`SupernetSearch.state_dict`, so a resumed search continues
+bit for bit. An epoch whose loss or alphas turn non-finite is undone (the supernet and optimizers
+go back to their state before it) and reported as a :class:`~nas_core.errors.TrialError`; the
+next epoch starts from the restored state with fresh batches.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from nas_core.architecture import Architecture
+from nas_core.config import stable_seed
+from nas_core.errors import ConfigError, TrialError
+from nas_core.spaces.base import SearchSpace
+from nas_core.training.fit import EVAL_BATCH, DeviceData
+
+from nas_darts.architect import ArchitectureGradient, FirstOrder, MiLeNAS, SecondOrder
+from nas_darts.collapse import CellHealth, cell_health
+from nas_darts.names import METHODS
+from nas_darts.data import Criterion, SearchSplit, epoch_batches, stream_batches
+from nas_darts.supernet import Supernet, build_supernet
+
+ALPHA_BETAS = (0.5, 0.999)  # DARTS' Adam for the alphas
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Hyper-parameters of the search; defaults are DARTS' (CIFAR-10 search, Liu et al. 2019, A.1.1)."""
+
+    method: str = "second-order"
+    epochs: int = 50  # length of the cosine schedule
+    batch_size: int = 64
+    w_lr: float = 0.025
+    w_lr_min: float = 0.001
+    w_momentum: float = 0.9
+    w_weight_decay: float = 3e-4
+    grad_clip: float = 5.0
+    alpha_lr: float = 3e-4
+    alpha_weight_decay: float = 1e-3
+    train_portion: float = 0.5
+    milenas_lambda: float = 1.0  # MiLeNAS' lambda (He et al. 2020)
+
+    def lr(self, epoch: int) -> float:
+        """Weight learning rate of 1-based ``epoch``: cosine from ``w_lr`` (epoch 1) towards ``w_lr_min``."""
+        progress = min(epoch - 1, self.epochs) / self.epochs
+        return self.w_lr_min + (self.w_lr - self.w_lr_min) * (1 + math.cos(math.pi * progress)) / 2
+
+
+@dataclass(frozen=True)
+class EpochReport:
+    epoch: int
+    lr: float
+    train_loss: float  # weight data, training mode, during the epoch
+    train_acc: float
+    search_valid_loss: float  # alpha data, evaluation mode, after the epoch
+    search_valid_acc: float
+    valid_acc: float  # the dataset's validation split (never used by the search), after the epoch
+    seconds: float
+    derived: Architecture  # derived from the alphas after the epoch
+    health: CellHealth
+    probabilities: dict[str, list[list[float]]]  # softmax(alpha) per cell type, after the epoch
+
+    def metrics(self) -> dict[str, float]:
+        return {
+            "valid_acc": self.valid_acc,
+            "search_valid_acc": self.search_valid_acc,
+            "search_valid_loss": self.search_valid_loss,
+            "train_acc": self.train_acc,
+            "train_loss": self.train_loss,
+            "epoch": float(self.epoch),
+            "lr": self.lr,
+            **self.health.metrics(),
+        }
+
+
+def make_gradient(settings: SearchSettings, w_optimizer: torch.optim.SGD) -> ArchitectureGradient:
+    if settings.method == "first-order":
+        return FirstOrder()
+    if settings.method == "second-order":
+        return SecondOrder(w_optimizer)
+    if settings.method == "milenas":
+        return MiLeNAS(settings.milenas_lambda)
+    raise ConfigError(f"unknown architecture optimizer '{settings.method}' (choose from {', '.join(METHODS)})")
+
+
+class SupernetSearch:
+    def __init__(self, supernet: Supernet, data: DeviceData, settings: SearchSettings, seed: int) -> None:
+        self.supernet = supernet.to(data.device)
+        self.data = data
+        self.settings = settings
+        self.split = SearchSplit(data, settings.train_portion)
+        self.criterion = Criterion(data.binary)
+        self.w_optimizer = torch.optim.SGD(
+            self.supernet.weights(), lr=settings.w_lr, momentum=settings.w_momentum, weight_decay=settings.w_weight_decay
+        )
+        self.alpha_optimizer = torch.optim.Adam(
+            self.supernet.arch_parameters(), lr=settings.alpha_lr, betas=ALPHA_BETAS, weight_decay=settings.alpha_weight_decay
+        )
+        self.gradient = make_gradient(settings, self.w_optimizer)
+        self.generator = torch.Generator().manual_seed(stable_seed(seed, "darts", "batches"))
+        self.epoch = 0
+
+    @classmethod
+    def create(cls, space: SearchSpace, data: DeviceData, settings: SearchSettings, seed: int) -> SupernetSearch:
+        """A fresh search of ``space``: supernet weights and alphas drawn from ``seed``."""
+        devices = [data.device.index or 0] if data.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(stable_seed(seed, "darts", "init"))
+            supernet = build_supernet(space, data.dataset.input_shape, data.dataset.num_classes)
+        return cls(supernet, data, settings, seed)
+
+    # -- one epoch ---------------------------------------------------------------------------------
+    def run_epoch(self) -> EpochReport:
+        started = time.perf_counter()
+        self.epoch += 1
+        lr = self.settings.lr(self.epoch)
+        before = self._snapshot()
+        train_loss, train_acc = self._train(lr)
+        if not (math.isfinite(train_loss) and all(bool(torch.isfinite(p).all()) for p in self.supernet.parameters())):
+            self._restore(before)
+            raise TrialError(
+                f"supernet epoch {self.epoch} diverged (training loss {train_loss}); its updates were undone"
+            )
+        search_loss, search_acc = self._evaluate(*self.split.alpha_data)
+        _, valid_acc = self._evaluate(self.data.x_valid, self.data.y_valid)
+        derived = self.supernet.derive()
+        return EpochReport(
+            epoch=self.epoch,
+            lr=lr,
+            train_loss=train_loss,
+            train_acc=train_acc,
+            search_valid_loss=search_loss,
+            search_valid_acc=search_acc,
+            valid_acc=valid_acc,
+            seconds=time.perf_counter() - started,
+            derived=derived,
+            health=cell_health(self.supernet, derived),
+            probabilities={cell: p.cpu().tolist() for cell, p in self.supernet.alphas.probabilities().items()},
+        )
+
+    def _train(self, lr: float) -> tuple[float, float]:
+        """One pass over the weight data, alternating alpha and weight steps; mean loss, accuracy %."""
+        for group in self.w_optimizer.param_groups:
+            group["lr"] = lr
+        settings, device = self.settings, self.data.device
+        x_w, y_w = self.split.w_data
+        x_a, y_a = self.split.alpha_data
+        w_batches = epoch_batches(len(x_w), settings.batch_size, self.generator)
+        a_batches = stream_batches(len(x_a), settings.batch_size, len(w_batches), self.generator)
+        alphas, weights = self.supernet.arch_parameters(), self.supernet.weights()
+        self.supernet.train()
+        total = torch.zeros((), device=device)
+        correct = torch.zeros((), device=device, dtype=torch.long)
+        seen = 0
+        for w_batch, a_batch in zip(w_batches, a_batches):
+            w_batch, a_batch = w_batch.to(device), a_batch.to(device)
+            train = (x_w[w_batch], y_w[w_batch])
+            grads = self.gradient(self.supernet, self.criterion, train, (x_a[a_batch], y_a[a_batch]), lr)
+            for alpha, grad in zip(alphas, grads):
+                alpha.grad = grad
+            self.alpha_optimizer.step()
+            self.w_optimizer.zero_grad(set_to_none=True)
+            logits = self.supernet(train[0])
+            loss = self.criterion(logits, train[1])
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(weights, settings.grad_clip)
+            self.w_optimizer.step()
+            total += loss.detach() * len(w_batch)
+            correct += self.criterion.correct(logits.detach(), train[1])
+            seen += len(w_batch)
+        return float(total) / seen, 100.0 * int(correct) / seen
+
+    @torch.no_grad()
+    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+        """Mean loss and accuracy (%) in evaluation mode."""
+        self.supernet.eval()
+        total, correct = 0.0, 0
+        for start in range(0, len(x), EVAL_BATCH):
+            logits = self.supernet(x[start : start + EVAL_BATCH])
+            target = y[start : start + EVAL_BATCH]
+            total += float(self.criterion(logits, target)) * len(target)
+            correct += int(self.criterion.correct(logits, target))
+        return total / len(x), 100.0 * correct / len(x)
+
+    # -- state -------------------------------------------------------------------------------------
+    def _trained_state(self) -> dict[str, Any]:
+        return {
+            "supernet": self.supernet.state_dict(),
+            "w_optimizer": self.w_optimizer.state_dict(),
+            "alpha_optimizer": self.alpha_optimizer.state_dict(),
+        }
+
+    def _snapshot(self) -> dict[str, Any]:
+        return copy.deepcopy(self._trained_state())
+
+    def _restore(self, snapshot: dict[str, Any]) -> None:
+        self.supernet.load_state_dict(snapshot["supernet"])
+        self.w_optimizer.load_state_dict(snapshot["w_optimizer"])
+        self.alpha_optimizer.load_state_dict(snapshot["alpha_optimizer"])
+
+    def state_dict(self) -> bytes:
+        """Everything needed to continue exactly: weights, alphas, optimizers, batch order, epoch."""
+        buffer = io.BytesIO()
+        torch.save({**self._trained_state(), "generator": self.generator.get_state(), "epoch": self.epoch}, buffer)
+        return buffer.getvalue()
+
+    def load_state_dict(self, state: bytes) -> None:
+        loaded = torch.load(io.BytesIO(state), map_location=self.data.device, weights_only=True)
+        self._restore(loaded)
+        self.generator.set_state(loaded["generator"].cpu())
+        self.epoch = int(loaded["epoch"])

@@ -1,0 +1,32 @@
+"""Small real pieces shared by the tests: digits on the CPU, tiny supernets, one torch thread."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import torch
+
+from nas_core.datasets.builtin import digits
+from nas_core.registry import DatasetRequest
+from nas_core.training.fit import DeviceData
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> Iterator[None]:
+    """Tiny supernets gain nothing from threads, and CI shares its cores; restored afterwards."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def digits_data() -> DeviceData:
+    return DeviceData(digits(DatasetRequest(None, 0)), torch.device("cpu"))
+
+
+@pytest.fixture
+def fresh_digits(digits_data: DeviceData) -> DeviceData:
+    """A private copy (tests may poison it)."""
+    return DeviceData(digits_data.dataset, torch.device("cpu"))

@@ -1,0 +1,27 @@
+"""The conformance kit of nas_core on real, tiny searches: an NB201 supernet on digits.
+
+The kit runs the ``darts`` strategy with DARTS' second-order gradient, whose state is the
+largest (it reads the weight optimizer's momentum); the other gradients' resumability is checked
+in test_search.py, and the DARTS cell space end to end in test_darts_space_runs.py.
+"""
+
+from __future__ import annotations
+
+from nas_core.testing import PluginConformance
+
+
+class TestDarts(PluginConformance):
+    plugins = ("darts",)
+    benchmark = None
+    dataset = "digits"
+    space = "nb201"
+    budget = 2
+    options = {"nb201_channels": 4, "nb201_cells": 1, "darts_batch_size": 256, "darts_method": "second-order"}
+    bad_options = {
+        "darts_epochs": 0,
+        "darts_w_lr": -0.1,
+        "darts_train_portion": 1.5,
+        "darts_w_momentum": 1.0,
+        "darts_method": "third-order",
+        "darts_milenas_lambda": -1.0,
+    }

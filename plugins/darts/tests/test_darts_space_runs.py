@@ -1,0 +1,56 @@
+"""The DARTS cell space end to end: a search, its study retrained by the core, wrong inputs."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.errors import ConfigError
+from nas_core.retrain import retrain
+from nas_core.session import open_session
+
+# depthwise convolutions are slow on CPUs: a 2-channel network and a tenth of the data for weights
+TINY = {
+    "darts_channels": 2, "darts_layers": 3, "darts_batch_size": 128, "darts_train_portion": 0.1,
+    "darts_method": "first-order", "train_batch_size": 512,
+}  # fmt: skip
+
+
+def _spec(**changes) -> RunSpec:
+    fields = dict(plugins=("darts",), budget=Budget(trials=1), dataset="digits", space="darts", options=TINY, device="cpu")
+    return RunSpec(**{**fields, **changes})
+
+
+def test_a_darts_cell_search_is_retrained_by_the_core(tmp_path) -> None:
+    storage = tmp_path / "study.db"
+    session = open_session(_spec(), storage)
+    try:
+        session.run()
+        (trial,) = session.study.trials
+        assert trial.candidate.fidelity == 1 and trial.result.ok
+        assert trial.result.info["derived"]["kind"] == "darts"
+        assert len(trial.result.info["alphas"]["reduce"]) == 14
+    finally:
+        session.close()
+    report = retrain(storage, epochs=1, device="cpu")
+    assert report["arch"]["kind"] == "darts" and report["params"] > 0 and 0 <= report["test_acc"] <= 100
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"options": {**TINY, "darts_layers": 2}}, "--darts-layers"),
+        ({"space": "mlp", "options": {}}, "--space nb201 or darts"),
+        ({"dataset": "wine", "space": "nb201", "options": {}}, "images or 1-D signals"),
+        ({"benchmark": "nb201", "dataset": "cifar10", "space": None, "options": {}}, "not --benchmark"),
+    ],
+)
+def test_impossible_combinations_fail_with_one_line(changes, message) -> None:
+    if "benchmark" in changes:
+        changes["data_dir"] = os.environ.get("NAS_DATA_DIR")
+    with pytest.raises(ConfigError, match=message) as error:
+        open_session(_spec(**changes))
+    assert "\n" not in str(error.value)

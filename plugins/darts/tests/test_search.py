@@ -1,0 +1,71 @@
+"""The search engine: exact resumption for every gradient, divergence undone, the schedule,
+and the collapse watch."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from nas_core.errors import TrialError
+from nas_core.spaces.nb201 import NB201Space
+
+from nas_darts.collapse import cell_health
+from nas_darts.names import METHODS, NB201_OPS
+from nas_darts.search import SearchSettings, SupernetSearch
+
+SPACE = NB201Space(channels=2, cells=1)
+
+
+def _search(data, method: str = "first-order", seed: int = 0) -> SupernetSearch:
+    return SupernetSearch.create(SPACE, data, SearchSettings(method=method, batch_size=256, epochs=10), seed)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_a_search_restored_from_its_state_continues_bit_for_bit(digits_data, method: str) -> None:
+    straight = _search(digits_data, method)
+    straight.run_epoch()
+    state = straight.state_dict()
+    expected = straight.run_epoch()
+    resumed = _search(digits_data, method)  # a new process would build it from the seed, then load
+    resumed.load_state_dict(state)
+    again = resumed.run_epoch()
+    assert again.metrics() == expected.metrics() and again.derived == expected.derived
+    for p, q in zip(straight.supernet.state_dict().values(), resumed.supernet.state_dict().values()):
+        assert torch.equal(p, q)
+
+
+def test_a_diverging_epoch_is_undone_and_the_search_goes_on(fresh_digits) -> None:
+    search = _search(fresh_digits)
+    search.run_epoch()
+    before = {k: v.clone() for k, v in search.supernet.state_dict().items()}
+    fresh_digits.x_train[0, 0, 0, 0] = float("nan")  # a sample of the weight data
+    with pytest.raises(TrialError, match="epoch 2 diverged"):
+        search.run_epoch()
+    assert all(torch.equal(before[k], v) for k, v in search.supernet.state_dict().items())
+    fresh_digits.x_train[0, 0, 0, 0] = 0.0
+    report = search.run_epoch()
+    assert report.epoch == 3 and math.isfinite(report.valid_acc)
+
+
+def test_the_weight_learning_rate_anneals_from_its_start_to_its_floor() -> None:
+    settings = SearchSettings(epochs=50)
+    assert settings.lr(1) == pytest.approx(0.025)
+    assert settings.lr(26) == pytest.approx((0.025 + 0.001) / 2)
+    assert settings.lr(51) == pytest.approx(0.001) and settings.lr(80) == pytest.approx(0.001)
+
+
+def test_the_collapse_watch_sees_an_all_skip_cell(digits_data) -> None:
+    search = _search(digits_data)
+    net = search.supernet
+    with torch.no_grad():
+        net.alphas.alpha["normal"].zero_()
+        assert cell_health(net, net.derive()).alpha_entropy == pytest.approx(math.log(len(NB201_OPS)))
+        net.alphas.alpha["normal"][:, NB201_OPS.index("skip_connect")] = 3.0
+    health = cell_health(net, net.derive())
+    assert health.collapsed and health.skip_fraction == 1.0 and health.parameter_free_fraction == 1.0
+    assert health.skip_weight == pytest.approx(math.exp(3) / (math.exp(3) + 4))
+    with torch.no_grad():
+        net.alphas.alpha["normal"][0, NB201_OPS.index("nor_conv_3x3")] = 5.0
+    assert not cell_health(net, net.derive()).collapsed
