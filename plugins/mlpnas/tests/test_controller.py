@@ -97,7 +97,7 @@ def test_the_run_ends_after_its_controller_epochs(tmp_path) -> None:
     session = open_session(spec, tmp_path / "run.db")
     try:
         assert session.run() == "the strategy has no more candidates"
-        [state] = [s for name, s in session.plugins.state_dicts().items() if name.startswith("mlpnas")]
+        [state] = [s for name, s in session.plugins.state_dicts().items() if name == "mlpnas.MLPNAS"]
         assert [r["epoch"] for r in state["history"]] == [0, 1, 2]
         assert sum(r["evaluated"] + r["duplicates"] for r in state["history"]) == 12
         assert all(t.candidate.meta["epoch"] in (0, 1, 2) for t in session.study.trials)

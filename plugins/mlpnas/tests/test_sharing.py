@@ -44,13 +44,15 @@ def test_the_estimator_stores_what_it_trained_and_hands_it_on() -> None:
     assert first.info["bigrams_inherited"] == 0 and first.info["bigrams"] == 3
     trained = torch.load(io.BytesIO(first.artifacts["model"]))  # the core's artifact: standardize + net
     kernels = [v for k, v in trained.items() if k.endswith("weight")]
-    stored = estimator.store.weights[(INPUT, "16-relu")][0]
+    stored = estimator.store.get((INPUT, "16-relu"))[0]
     assert torch.equal(torch.from_numpy(stored), kernels[0])
     second = estimator.nas_estimate(Candidate(MLPChain(("16-relu", "8-tanh", "8-relu"))), study=None)
     assert second.info["bigrams_inherited"] == 2  # (input, 16-relu) and (16-relu, 8-tanh)
-    assert set(estimator.store.weights) == {
+    assert estimator.store.pairs() == {
         (INPUT, "16-relu"), ("16-relu", "8-tanh"), ("8-tanh", OUTPUT), ("8-tanh", "8-relu"), ("8-relu", OUTPUT),
     }  # fmt: skip
-    restored = SharedWeightsEstimator(SPACE, data, TrainSettings(epochs=3), seed=0, repeats=1)
-    restored.load_state_dict(estimator.state_dict())
-    assert all((restored.store.weights[k][0] == v[0]).all() for k, v in estimator.store.weights.items())
+    restored = BigramStore()
+    for mine, theirs in zip(restored.shards, estimator.store.shards, strict=True):
+        mine.load_state_dict(theirs.state_dict())
+    assert all((restored.get(pair)[0] == estimator.store.get(pair)[0]).all() for pair in estimator.store.pairs())
+    assert sum(bool(shard.weights) for shard in estimator.store.shards) > 1  # spread over shards

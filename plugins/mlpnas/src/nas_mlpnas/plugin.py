@@ -52,11 +52,11 @@ def _settings(config: Config) -> Settings:
 @hookimpl
 def nas_configure(config: Config) -> None:
     from nas_mlpnas.grammar import grammar_for
-    from nas_mlpnas.strategy import MLPNAS
+    from nas_mlpnas.strategy import MLPNAS, ControllerCheckpoint
 
-    settings = _settings(config)
-    grammar = grammar_for(config.space)
-    config.register(MLPNAS(grammar, settings, config.rng("mlpnas")))
+    strategy = MLPNAS(grammar_for(config.space), _settings(config), config.rng("mlpnas"))
+    config.register(strategy)
+    config.register(ControllerCheckpoint(strategy))
     if config.option("mlpnas_sharing"):
         _register_sharing(config)
 
@@ -71,4 +71,7 @@ def _register_sharing(config: Config) -> None:
 
     repeats = config.option("train_repeats")
     data = DeviceData(config.dataset, resolve_device(config.device))
-    config.register(SharedWeightsEstimator(config.space, data, settings_from(config.options), config.seed, repeats))
+    estimator = SharedWeightsEstimator(config.space, data, settings_from(config.options), config.seed, repeats)
+    config.register(estimator)
+    for number, shard in enumerate(estimator.store.shards):
+        config.register(shard, f"BigramShard{number:03d}")

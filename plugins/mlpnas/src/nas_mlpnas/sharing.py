@@ -11,6 +11,7 @@ before it, so the estimator runs in the search's own process, in order.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from typing import Any, cast
 
@@ -28,6 +29,7 @@ from nas_core.training.fit import DeviceData, TrainSettings
 from nas_core.types import Candidate, Result
 
 INPUT, OUTPUT = "<input>", "<output>"
+SHARDS = 256
 Bigram = tuple[str, str]
 
 
@@ -41,18 +43,45 @@ def dense_modules(net: nn.Module) -> list[nn.Linear]:
     return [module for module in net.modules() if isinstance(module, nn.Linear)]
 
 
-class BigramStore:
-    """The shared weights: a (kernel, bias) pair of arrays per bigram seen so far."""
+class BigramShard:
+    """Part of the store, saved with the study as its own state."""
 
     def __init__(self) -> None:
         self.weights: dict[Bigram, tuple[np.ndarray, np.ndarray]] = {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"weights": [(list(pair), kernel, bias) for pair, (kernel, bias) in self.weights.items()]}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.weights = {(pair[0], pair[1]): (kernel, bias) for pair, kernel, bias in state["weights"]}
+
+
+class BigramStore:
+    """The shared weights: a (kernel, bias) pair of arrays per bigram seen so far.
+
+    Split into shards by a hash of the bigram, each registered with the core as its own state: the
+    core saves every state that changed with each trial, and a child changes only its own bigrams.
+    Saved whole, the store (40 MB after 100 children on wine) made a 100-trial study write 5 GB.
+    """
+
+    def __init__(self, shards: int = SHARDS) -> None:
+        self.shards = [BigramShard() for _ in range(shards)]
+
+    def _shard(self, pair: Bigram) -> BigramShard:
+        return self.shards[zlib.crc32("\x1f".join(pair).encode()) % len(self.shards)]
+
+    def get(self, pair: Bigram) -> tuple[np.ndarray, np.ndarray] | None:
+        return self._shard(pair).weights.get(pair)
+
+    def pairs(self) -> set[Bigram]:
+        return {pair for shard in self.shards for pair in shard.weights}
 
     def inherit(self, arch: MLPChain, net: nn.Module) -> int:
         """Copy the stored weights of ``arch``'s bigrams into ``net``; returns how many layers got them."""
         inherited = 0
         with torch.no_grad():
             for pair, layer in zip(bigrams(arch), dense_modules(net), strict=True):
-                stored = self.weights.get(pair)
+                stored = self.get(pair)
                 if stored is not None and stored[0].shape == tuple(layer.weight.shape):
                     layer.weight.copy_(torch.from_numpy(stored[0]))
                     layer.bias.copy_(torch.from_numpy(stored[1]))
@@ -62,16 +91,10 @@ class BigramStore:
     def remember(self, arch: MLPChain, net: nn.Module) -> None:
         """Store (or overwrite) the weights of every bigram of a trained ``net``."""
         for pair, layer in zip(bigrams(arch), dense_modules(net), strict=True):
-            self.weights[pair] = (
+            self._shard(pair).weights[pair] = (
                 layer.weight.detach().cpu().numpy().copy(),
                 layer.bias.detach().cpu().numpy().copy(),
             )
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"weights": [(list(pair), kernel, bias) for pair, (kernel, bias) in self.weights.items()]}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.weights = {(pair[0], pair[1]): (kernel, bias) for pair, kernel, bias in state["weights"]}
 
 
 class InheritingBuilder:
@@ -98,8 +121,9 @@ class InheritingBuilder:
 class SharedWeightsEstimator(TrainEstimator):
     """The core's training estimator (same options, metrics and model artifact) with bigram sharing.
 
-    A plain ``@hookimpl``, so it answers before the core's ``trylast`` one; its state is the bigram
-    store, saved with every trial so a resumed search inherits exactly what it would have.
+    A plain ``@hookimpl``, so it answers before the core's ``trylast`` one. Its state is the bigram
+    store, whose shards the plugin registers: saved with every trial, so a resumed search inherits
+    exactly what it would have.
     """
 
     def __init__(self, space: MLPSpace, data: DeviceData, settings: TrainSettings, seed: int, repeats: int) -> None:
@@ -115,9 +139,3 @@ class SharedWeightsEstimator(TrainEstimator):
         kept, inherited = self.builder.built[0]  # the core keeps the first repeat's model
         self.store.remember(candidate.arch, kept)
         return replace(result, info={**result.info, "bigrams_inherited": inherited, "bigrams": len(bigrams(candidate.arch))})
-
-    def state_dict(self) -> dict[str, Any]:
-        return self.store.state_dict()
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.store.load_state_dict(state)
