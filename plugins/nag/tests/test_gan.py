@@ -16,7 +16,7 @@ def data(n: int = 12):
     return [space.sample(rng) for _ in range(n)], rng.integers(3, size=(n, 1))
 
 
-@pytest.mark.parametrize("variant", [{}, {"loss": "bce", "graph": "straight-through", "readout": "mean"}])
+@pytest.mark.parametrize("variant", [{}, {"loss": "bce", "graph": "probability", "readout": "mean"}])
 def test_training_is_seeded_and_the_state_restores_the_generator(variant: dict) -> None:
     from dataclasses import replace
 

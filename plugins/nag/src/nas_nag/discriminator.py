@@ -1,9 +1,11 @@
 """NAG's discriminator (paper 3.2.2): the core's GCN over A + A^T + I, label embeddings, an MLP.
 
-Real graphs enter as one-hot ops and 0/1 edges. Generated graphs enter as the generator's soft
-op distributions and edge probabilities (the probability graph of section 3.5: the GCN's first
-layer is a linear map of the op distribution, eq. 12), or, for the straight-through ablation, as
-one-hot ops and 0/1 edges whose gradients are those of the probabilities.
+Real graphs enter as one-hot ops and 0/1 edges. Generated graphs enter either as the
+generator's soft op distributions and edge probabilities (the paper's probability graph, section
+3.5: the GCN's first layer is a linear map of the op distribution, eq. 12), or straight-through:
+one-hot ops and 0/1 edges in the forward pass, whose gradients are those of the probabilities
+(the default; see :mod:`nas_nag.settings`). Either way the discriminator's verdict reaches the
+generator's modules.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ _SHARED: tuple[tuple[str, type, Any, str, tuple[str, ...] | None], ...] = (
     ("--nag-flip-epochs", int, 20, "epochs with label flipping (not in the paper)", None),
     ("--nag-flip-prob", float, 0.1, "probability of flipping a discriminator target then (not in the paper)", None),
     ("--nag-loss", str, "lsgan", "lsgan (paper) or bce (ablation)", LOSSES),
-    ("--nag-graph", str, "probability", "probability graph (paper) or straight-through (ablation)", GRAPHS),
+    ("--nag-graph", str, "straight-through", "the kept graph with the probabilities' gradients, or the paper's soft probability graph (collapses here; README)", GRAPHS),
     ("--nag-readout", str, "weighted-mean", "generator readout: weighted-mean (paper) or mean (ablation)", READOUTS),
     ("--nag-dataset", str, "evaluate", "NAS dataset: evaluate sampled architectures (table or training), or supernet", DATASETS),
     ("--nag-dataset-size", str, "auto", "architectures in the NAS dataset; auto: 1% of a finite space, else 4000", None),
