@@ -31,10 +31,10 @@ from nas_core.errors import ConfigError, TrialError
 from nas_core.spaces.base import SearchSpace
 from nas_core.training.fit import EVAL_BATCH, DeviceData
 
-from nas_darts.architect import ArchitectureGradient, FirstOrder, MiLeNAS, SecondOrder
+from nas_darts.architect import ArchitectureGradient, Batch, FirstOrder, MiLeNAS, SecondOrder
 from nas_darts.collapse import CellHealth, cell_health
-from nas_darts.names import METHODS
 from nas_darts.data import Criterion, SearchSplit, epoch_batches, stream_batches
+from nas_darts.names import METHODS
 from nas_darts.supernet import Supernet, build_supernet
 
 ALPHA_BETAS = (0.5, 0.999)  # DARTS' Adam for the alphas
@@ -157,35 +157,39 @@ class SupernetSearch:
 
     def _train(self, lr: float) -> tuple[float, float]:
         """One pass over the weight data, alternating alpha and weight steps; mean loss, accuracy %."""
-        for group in self.w_optimizer.param_groups:
-            group["lr"] = lr
-        settings, device = self.settings, self.data.device
         x_w, y_w = self.split.w_data
         x_a, y_a = self.split.alpha_data
-        w_batches = epoch_batches(len(x_w), settings.batch_size, self.generator)
-        a_batches = stream_batches(len(x_a), settings.batch_size, len(w_batches), self.generator)
-        alphas, weights = self.supernet.arch_parameters(), self.supernet.weights()
+        w_batches = epoch_batches(len(x_w), self.settings.batch_size, self.generator)
+        a_batches = stream_batches(len(x_a), self.settings.batch_size, len(w_batches), self.generator)
         self.supernet.train()
-        total = torch.zeros((), device=device)
-        correct = torch.zeros((), device=device, dtype=torch.long)
-        seen = 0
+        total = torch.zeros((), device=self.data.device)
+        correct = torch.zeros((), device=self.data.device, dtype=torch.long)
         for w_batch, a_batch in zip(w_batches, a_batches):
-            w_batch, a_batch = w_batch.to(device), a_batch.to(device)
+            w_batch, a_batch = w_batch.to(self.data.device), a_batch.to(self.data.device)
             train = (x_w[w_batch], y_w[w_batch])
-            grads = self.gradient(self.supernet, self.criterion, train, (x_a[a_batch], y_a[a_batch]), lr)
-            for alpha, grad in zip(alphas, grads):
-                alpha.grad = grad
-            self.alpha_optimizer.step()
-            self.w_optimizer.zero_grad(set_to_none=True)
-            logits = self.supernet(train[0])
-            loss = self.criterion(logits, train[1])
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(weights, settings.grad_clip)
-            self.w_optimizer.step()
-            total += loss.detach() * len(w_batch)
-            correct += self.criterion.correct(logits.detach(), train[1])
-            seen += len(w_batch)
+            loss, logits = self.step(train, (x_a[a_batch], y_a[a_batch]), lr)
+            total += loss * len(w_batch)
+            correct += self.criterion.correct(logits, train[1])
+        seen = sum(len(b) for b in w_batches)
         return float(total) / seen, 100.0 * int(correct) / seen
+
+    def step(self, train: Batch, valid: Batch, lr: float) -> tuple[torch.Tensor, torch.Tensor]:
+        """One search step (the supernet in training mode): an Adam step of the alphas with the
+        architecture gradient on ``valid`` (and ``train``), then an SGD step of the weights on
+        ``train`` at learning rate ``lr``. Returns the weight step's loss and logits, detached."""
+        alphas, weights = self.supernet.arch_parameters(), self.supernet.weights()
+        for alpha, grad in zip(alphas, self.gradient(self.supernet, self.criterion, train, valid, lr)):
+            alpha.grad = grad
+        self.alpha_optimizer.step()
+        for group in self.w_optimizer.param_groups:
+            group["lr"] = lr
+        self.w_optimizer.zero_grad(set_to_none=True)
+        logits = self.supernet(train[0])
+        loss = self.criterion(logits, train[1])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(weights, self.settings.grad_clip)
+        self.w_optimizer.step()
+        return loss.detach(), logits.detach()
 
     @torch.no_grad()
     def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:

@@ -1,0 +1,247 @@
+"""DARTS (first and second order) and MiLeNAS in the NB201 cell space on digits and mnist1d.
+
+For every dataset and method: one `nas search --plugin darts` (paper defaults: 50 supernet
+epochs, NB201 supernet of 5 cells per stage from 16 channels), its search time (sum of the
+epochs' measured cost), wall time and peak memory (max RSS of the search process); per epoch the
+alphas, the supernet's validation accuracy, the skip-connection share and alpha entropy of the
+derived cell. The architecture derived after the last epoch is retrained from scratch with the
+core's trainer (`train_architecture`, the core's default training settings) next to 20 random NB201
+cells retrained the same way, and every cell is looked up in the NB201 table (cifar10-valid,
+seed-averaged 200-epoch accuracies) to show how search on proxy data transfers.
+
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py
+
+Searches run as `nas search` processes with one torch thread (OMP_NUM_THREADS=1); their
+studies are kept in runs/darts_nb201/ and a rerun resumes or reuses them. Retraining results
+are cached in runs/darts_nb201/retrain.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+RUNS = ROOT / "runs" / "darts_nb201"
+METHODS = ("first-order", "second-order", "milenas")
+
+
+def search(runs: Path, dataset: str, method: str, seed: int, epochs: int) -> dict[str, Any]:
+    """One search as its own process (so its peak memory is its own); resumes a partial study."""
+    storage = runs / f"{dataset}_{method}_s{seed}.db"
+    command = (
+        f"nas search --plugin darts --space nb201 --dataset {dataset} --darts-method {method} "
+        f"--darts-epochs {epochs} --budget {epochs} --seed {seed} --device cpu --quiet --storage {storage}"
+    )
+    if storage.exists():
+        command += " --resume"
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    started = time.perf_counter()
+    process = subprocess.Popen(shlex.split(command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit(f"search failed: {command}\n{process.stderr.read() if process.stderr else ''}")
+    return {"command": "OMP_NUM_THREADS=1 " + command.replace(" --resume", ""), "storage": str(storage),
+            "process_wall_seconds": time.perf_counter() - started, "peak_rss_mb": usage.ru_maxrss / 1024}  # fmt: skip
+
+
+def read_study(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    from nas_core.report import summarize
+    from nas_core.storage import StudyStorage
+
+    storage = StudyStorage.open(path, writer=False)
+    try:
+        rows = list(storage.trials())
+    finally:
+        storage.close()
+    return [{"candidate": r.candidate, "result": r.result, "wall_seconds": r.wall_seconds} for r in rows], summarize(path)
+
+
+def trajectory(trials: list[dict[str, Any]]) -> dict[str, Any]:
+    keep = ("valid_acc", "search_valid_acc", "train_acc", "skip_fraction", "parameter_free_fraction", "skip_weight", "alpha_entropy", "collapsed", "lr")
+    per_epoch = [
+        {"epoch": t["candidate"]["fidelity"], "status": t["result"]["status"], "derived": t["result"]["info"].get("derived", {}).get("arch_str"),
+         "seconds": t["result"]["cost_seconds"], **{k: t["result"]["metrics"].get(k) for k in keep}}
+        for t in trials
+    ]  # fmt: skip
+    alphas = [t["result"]["info"]["alphas"]["normal"] for t in trials if t["result"]["status"] == "complete"]
+    return {"epochs": per_epoch, "alphas_normal": alphas}
+
+
+class Retrainer:
+    """Trains NB201 cells from scratch on one dataset, the same way for every cell; cached."""
+
+    def __init__(self, dataset: str, epochs: int, seeds: int, cache: Path) -> None:
+        import torch
+
+        from nas_core.datasets import builtin
+        from nas_core.registry import DatasetRequest
+        from nas_core.spaces.nb201 import NB201Space
+        from nas_core.training.fit import DeviceData, TrainSettings
+
+        torch.set_num_threads(1)
+        self.dataset, self.seeds, self.cache_path = dataset, seeds, cache
+        self.data = DeviceData(getattr(builtin, dataset)(DatasetRequest(None, 0)), torch.device("cpu"))
+        self.space = NB201Space()
+        self.settings = TrainSettings(epochs=epochs)
+        self.cache: dict[str, Any] = json.loads(cache.read_text()) if cache.exists() else {}
+
+    def __call__(self, arch_str: str) -> dict[str, Any]:
+        from nas_core.config import stable_seed
+        from nas_core.spaces.nb201 import NB201Cell
+        from nas_core.training.trial import train_architecture
+
+        runs = []
+        for seed in range(self.seeds):
+            key = f"{self.dataset}|{self.settings.epochs}|{seed}|{arch_str}"
+            if key not in self.cache:
+                trained = train_architecture(self.space, NB201Cell.from_str(arch_str), self.data, self.settings, stable_seed("retrain", seed))
+                self.cache[key] = {**trained.metrics, "seconds": trained.report.seconds}
+                self.cache_path.write_text(json.dumps(self.cache))
+            runs.append(self.cache[key])
+        return {
+            "test_acc_mean": statistics.fmean(r["test_acc"] for r in runs),
+            "valid_acc_mean": statistics.fmean(r["valid_acc"] for r in runs),
+            "test_acc_runs": [r["test_acc"] for r in runs],
+            "params_m": runs[0]["params"],
+            "train_seconds": sum(r["seconds"] for r in runs),
+        }
+
+
+def nb201_lookup(table: Any, arch_str: str) -> dict[str, float]:
+    from nas_core.spaces.nb201 import NB201Cell
+
+    metrics = table.query(NB201Cell.from_str(arch_str)).metrics
+    return {"cifar10_valid_acc": metrics["valid_acc"], "cifar10_test_acc": metrics["test_acc"]}
+
+
+def summary_stats(values: list[float]) -> dict[str, float]:
+    return {"mean": statistics.fmean(values), "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "min": min(values), "max": max(values), "median": statistics.median(values)}  # fmt: skip
+
+
+def plot(report: dict[str, Any], output: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nas_core.spaces.nb201 import EDGES, OPS
+
+    for dataset, entry in report["datasets"].items():
+        methods = entry["methods"]
+        rows = len(methods) + 1
+        fig, axes = plt.subplots(rows, len(EDGES), figsize=(3 * len(EDGES), 2.6 * rows), squeeze=False)
+        for row, (method, run) in enumerate(methods.items()):
+            alphas = np.array(run["trajectory"]["alphas_normal"])  # epochs x edges x ops
+            epochs = np.arange(1, len(alphas) + 1)
+            for e, (i, j) in enumerate(EDGES):
+                ax = axes[row][e]
+                for o, op in enumerate(OPS):
+                    ax.plot(epochs, alphas[:, e, o], label=op)
+                ax.set_title(f"{method}: edge {i}->{j}", fontsize=9)
+                ax.tick_params(labelsize=7)
+        axes[0][0].legend(fontsize=7)
+        for e in range(len(EDGES)):
+            axes[-1][e].axis("off")
+        skip = fig.add_subplot(rows, 2, 2 * rows - 1)
+        entropy = fig.add_subplot(rows, 2, 2 * rows)
+        for method, run in methods.items():
+            points = [p for p in run["trajectory"]["epochs"] if p["status"] == "complete"]
+            skip.plot([p["epoch"] for p in points], [p["skip_fraction"] for p in points], label=method)
+            entropy.plot([p["epoch"] for p in points], [p["alpha_entropy"] for p in points], label=method)
+        skip.set_title("skip-connection share of the derived cell", fontsize=9)
+        entropy.set_title("mean alpha entropy (nats; uniform = ln 5 = 1.609)", fontsize=9)
+        skip.set_xlabel("supernet epoch")
+        entropy.set_xlabel("supernet epoch")
+        skip.legend(fontsize=7)
+        fig.suptitle(f"softmax(alpha) per NB201 edge over supernet epochs, {dataset}")
+        fig.tight_layout()
+        fig.savefig(output.with_name(f"{output.stem}_{dataset}.png"), dpi=90)
+        plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", nargs="+", default=["digits", "mnist1d"])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=50, help="supernet epochs (DARTS: 50)")
+    parser.add_argument("--random-cells", type=int, default=20)
+    parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
+    parser.add_argument("--retrain-seeds", type=int, default=2)
+    parser.add_argument("--runs", type=Path, default=RUNS, help="where the studies and the retraining cache live")
+    parser.add_argument("-o", "--output", type=Path, default=RESULTS / "darts_nb201.json")
+    args = parser.parse_args()
+    from nas_core.benchmarks.registry import load_benchmark
+    from nas_core.spaces.nb201 import NB201Space
+
+    args.runs.mkdir(parents=True, exist_ok=True)
+    table = load_benchmark("nb201", "cifar10", os.environ.get("NAS_DATA_DIR"))
+    rng = np.random.default_rng(args.seed)
+    random_cells = [NB201Space().sample(rng).arch_str for _ in range(args.random_cells)]
+    report: dict[str, Any] = {
+        "command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
+        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "torch_threads": 1},
+        "protocol": {"search_epochs": args.epochs, "seed": args.seed, "retrain_epochs": args.retrain_epochs,
+                     "retrain_seeds": args.retrain_seeds, "retrain": "train_architecture: Adam 1e-3, batch 64, NB201 network C=16 N=5"},
+        "nb201_cifar10_reference": {"optimum_valid_acc": table.optimum.valid_acc, "optimum_test_acc": table.optimum.test_acc},
+        "datasets": {},
+    }  # fmt: skip
+    for dataset in args.datasets:
+        retrain = Retrainer(dataset, args.retrain_epochs, args.retrain_seeds, args.runs / "retrain.json")
+        methods = {}
+        for method in args.methods:
+            process = search(args.runs, dataset, method, args.seed, args.epochs)
+            trials, summary = read_study(process["storage"])
+            final = trials[-1]["result"]["info"]["derived"]["arch_str"]
+            best = summary["best"]
+            collapsed = [p["epoch"] for p in trajectory(trials)["epochs"] if p["collapsed"]]
+            methods[method] = {
+                **process,
+                "search_seconds": summary["budget_used"]["cost_seconds"],
+                "final_arch": final,
+                "final_retrained": retrain(final),
+                "final_nb201": nb201_lookup(table, final),
+                "best_epoch": best["metrics"]["epoch"], "best_epoch_arch": best["arch"]["arch_str"],
+                "best_epoch_supernet_valid_acc": best["objective"],
+                "final_supernet_valid_acc": trials[-1]["result"]["metrics"]["valid_acc"],
+                "collapsed_from_epoch": collapsed[0] if collapsed else None,
+                "trajectory": trajectory(trials),
+            }  # fmt: skip
+            print(dataset, method, {k: v for k, v in methods[method].items() if k != "trajectory"}, flush=True)
+        randoms = []
+        for arch in random_cells:
+            randoms.append({"arch": arch, **retrain(arch), **nb201_lookup(table, arch)})
+            print(dataset, "random", randoms[-1], flush=True)
+        report["datasets"][dataset] = {
+            "methods": methods,
+            "random": {
+                "cells": randoms,
+                "retrained_test_acc": summary_stats([r["test_acc_mean"] for r in randoms]),
+                "nb201_cifar10_test_acc": summary_stats([r["cifar10_test_acc"] for r in randoms]),
+            },
+        }
+        for method, run in methods.items():
+            better = sum(r["test_acc_mean"] < run["final_retrained"]["test_acc_mean"] for r in randoms)
+            run["beats_random_cells"] = f"{better}/{len(randoms)}"
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(report, indent=1))
+    plot(report, args.output)
+    print("wrote", args.output)
+
+
+if __name__ == "__main__":
+    main()
