@@ -2,8 +2,8 @@
 
 Per controller epoch (section 5.1 of the paper) the controller samples ``batch`` architectures,
 one proposal each, redrawing a sample the study has already evaluated (the reference code's
-rejection of repeated sequences). A controller that has converged so far that it finds nothing new
-in ``MAX_RESAMPLES`` draws proposes the repeat: the core answers it from the study without
+rejection of repeated sequences). Once the controller has converged so far that ``MAX_RESAMPLES``
+draws find nothing new, it proposes the repeat: the core answers it from the study without
 training it again, and it counts as a sample of the current policy with a known reward. A failed
 child is rewarded with the worst reward seen in the run. Once the batch is answered, the
 controller takes ``steps`` Adam steps on
