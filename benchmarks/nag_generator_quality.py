@@ -3,7 +3,7 @@
 For each fraction of the space (1% and 5% by default), a NAS dataset of that many distinct,
 uniformly sampled NB201 cells is looked up in the table (the single-seed accuracy a query
 returns, and params), labelled by tertiles of both, and NAG is trained on it with the paper's
-settings (200 epochs). Then, per label, 1,000 architectures are generated: per accuracy label
+settings (200 epochs; ``--gan NAME=VALUE`` changes one, for ablations). Then, per label, 1,000 architectures are generated: per accuracy label
 (the params label drawn from the dataset's rows with that accuracy label), per params label (and
 vice versa), and per pair of labels. For each group: validity, uniqueness, novelty (not in the
 NAS dataset), and the true seed-averaged validation/test accuracy and params from the table, next
@@ -16,6 +16,7 @@ throughput, on one CPU thread.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import statistics
@@ -50,13 +51,13 @@ def measure(bench, archs) -> dict[str, dict[str, float]]:
     return {name: describe([m[name] for m in results]) for name in ("valid_acc", "test_acc", "params")}
 
 
-def run_fraction(bench, fraction: float, samples: int, epochs: int, seed: int) -> dict:
+def run_fraction(bench, fraction: float, samples: int, settings: GANSettings, seed: int) -> dict:
     space = bench.space
     size = round(fraction * space.size)
     records, queries, cost = query_records(space, np.random.default_rng(seed), size, bench.query)
     labels = label_matrix(records, (ACC, PARAMS))
     training_keys = {r.arch.key for r in records}
-    nag = NAG(grammar_for(space), (3, 3), GANSettings(epochs=epochs), seed)
+    nag = NAG(grammar_for(space), (3, 3), settings, seed)
     cpu = time.process_time()
     report = nag.fit([r.arch for r in records], labels)
     cpu = time.process_time() - cpu
@@ -140,11 +141,14 @@ def main() -> None:
     parser.add_argument("--dataset", default="cifar10")
     parser.add_argument("--fractions", type=float, nargs="+", default=[0.01, 0.05])
     parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument("--epochs", type=int, default=200)
+    parser.add_argument("--gan", action="append", default=[], metavar="NAME=VALUE", help="a GANSettings field, e.g. graph=probability")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    fields = {f.name: f.type for f in dataclasses.fields(GANSettings)}
+    overrides = {name: {"int": int, "float": float}.get(fields[name], str)(value) for name, value in (g.split("=", 1) for g in args.gan)}
+    settings = GANSettings(**overrides)
     output = args.output or RESULTS / f"nag_generator_quality_{args.dataset}.json"
     bench = load_benchmark("nb201", args.dataset, None)
     uniform_rng = np.random.default_rng(args.seed + 2)
@@ -153,9 +157,9 @@ def main() -> None:
         "command": "python " + " ".join(sys.argv),
         "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}, 1 thread",
         "dataset": args.dataset,
-        "settings": vars(GANSettings(epochs=args.epochs)),
+        "settings": vars(settings),
         "uniform": uniform,
-        "fractions": [run_fraction(bench, f, args.samples, args.epochs, args.seed) for f in args.fractions],
+        "fractions": [run_fraction(bench, f, args.samples, settings, args.seed) for f in args.fractions],
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=1))
