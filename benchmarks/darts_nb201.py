@@ -9,7 +9,11 @@ core's trainer (`train_architecture`, the core's default training settings) next
 cells retrained the same way, and every cell is looked up in the NB201 table (cifar10-valid,
 seed-averaged 200-epoch accuracies) to show how search on proxy data transfers.
 
-    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets digits
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets mnist1d --epochs 10 --retrain-seeds 1 --random-cells 10
+
+One JSON and one PNG per dataset (benchmarks/results/darts_nb201_<dataset>.{json,png}); each JSON
+records the command and protocol that produced it.
 
 Searches run as `nas search` processes with one torch thread (OMP_NUM_THREADS=1); their
 studies are kept in runs/darts_nb201/ and a rerun resumes or reuses them. Retraining results
@@ -39,22 +43,35 @@ METHODS = ("first-order", "second-order", "milenas")
 
 
 def search(runs: Path, dataset: str, method: str, seed: int, epochs: int) -> dict[str, Any]:
-    """One search as its own process (so its peak memory is its own); resumes a partial study."""
-    storage = runs / f"{dataset}_{method}_s{seed}.db"
+    """One search as its own process (so its peak memory is its own); resumes a partial study.
+
+    The process measurements are accumulated in a sidecar next to the study (wall seconds
+    summed, peak memory the maximum over the processes that ran it), so a rerun that finds the
+    study finished does not replace them by those of a process that had nothing left to do.
+    """
+    storage = runs / f"{dataset}_{method}_s{seed}_e{epochs}.db"
+    sidecar = storage.with_suffix(".process.json")
     command = (
         f"nas search --plugin darts --space nb201 --dataset {dataset} --darts-method {method} "
         f"--darts-epochs {epochs} --budget {epochs} --seed {seed} --device cpu --quiet --storage {storage}"
     )
-    if storage.exists():
-        command += " --resume"
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    started = time.perf_counter()
-    process = subprocess.Popen(shlex.split(command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"search failed: {command}\n{process.stderr.read() if process.stderr else ''}")
-    return {"command": "OMP_NUM_THREADS=1 " + command.replace(" --resume", ""), "storage": str(storage),
-            "process_wall_seconds": time.perf_counter() - started, "peak_rss_mb": usage.ru_maxrss / 1024}  # fmt: skip
+    measured = json.loads(sidecar.read_text()) if sidecar.exists() else {"process_wall_seconds": 0.0, "peak_rss_mb": 0.0, "processes": 0}
+    if not (storage.exists() and measured.get("finished")):
+        env = {**os.environ, "OMP_NUM_THREADS": "1"}
+        started = time.perf_counter()
+        resume = " --resume" if storage.exists() else ""
+        process = subprocess.Popen(shlex.split(command + resume), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        if status != 0:
+            raise SystemExit(f"search failed: {command}\n{process.stderr.read() if process.stderr else ''}")
+        measured = {
+            "process_wall_seconds": measured["process_wall_seconds"] + time.perf_counter() - started,
+            "peak_rss_mb": max(measured["peak_rss_mb"], usage.ru_maxrss / 1024),
+            "processes": measured["processes"] + 1,
+            "finished": True,
+        }
+        sidecar.write_text(json.dumps(measured))
+    return {"command": "OMP_NUM_THREADS=1 " + command, "storage": str(storage), **measured}
 
 
 def read_study(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -132,7 +149,8 @@ def summary_stats(values: list[float]) -> dict[str, float]:
             "min": min(values), "max": max(values), "median": statistics.median(values)}  # fmt: skip
 
 
-def plot(report: dict[str, Any], output: Path) -> None:
+def plot(dataset: str, entry: dict[str, Any], output: Path) -> None:
+    """Alpha trajectories per NB201 edge and method, the derived cell's skip share and the entropy."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -140,37 +158,36 @@ def plot(report: dict[str, Any], output: Path) -> None:
 
     from nas_core.spaces.nb201 import EDGES, OPS
 
-    for dataset, entry in report["datasets"].items():
-        methods = entry["methods"]
-        rows = len(methods) + 1
-        fig, axes = plt.subplots(rows, len(EDGES), figsize=(3 * len(EDGES), 2.6 * rows), squeeze=False)
-        for row, (method, run) in enumerate(methods.items()):
-            alphas = np.array(run["trajectory"]["alphas_normal"])  # epochs x edges x ops
-            epochs = np.arange(1, len(alphas) + 1)
-            for e, (i, j) in enumerate(EDGES):
-                ax = axes[row][e]
-                for o, op in enumerate(OPS):
-                    ax.plot(epochs, alphas[:, e, o], label=op)
-                ax.set_title(f"{method}: edge {i}->{j}", fontsize=9)
-                ax.tick_params(labelsize=7)
-        axes[0][0].legend(fontsize=7)
-        for e in range(len(EDGES)):
-            axes[-1][e].axis("off")
-        skip = fig.add_subplot(rows, 2, 2 * rows - 1)
-        entropy = fig.add_subplot(rows, 2, 2 * rows)
-        for method, run in methods.items():
-            points = [p for p in run["trajectory"]["epochs"] if p["status"] == "complete"]
-            skip.plot([p["epoch"] for p in points], [p["skip_fraction"] for p in points], label=method)
-            entropy.plot([p["epoch"] for p in points], [p["alpha_entropy"] for p in points], label=method)
-        skip.set_title("skip-connection share of the derived cell", fontsize=9)
-        entropy.set_title("mean alpha entropy (nats; uniform = ln 5 = 1.609)", fontsize=9)
-        skip.set_xlabel("supernet epoch")
-        entropy.set_xlabel("supernet epoch")
-        skip.legend(fontsize=7)
-        fig.suptitle(f"softmax(alpha) per NB201 edge over supernet epochs, {dataset}")
-        fig.tight_layout()
-        fig.savefig(output.with_name(f"{output.stem}_{dataset}.png"), dpi=90)
-        plt.close(fig)
+    methods = entry["methods"]
+    rows = len(methods) + 1
+    fig, axes = plt.subplots(rows, len(EDGES), figsize=(3 * len(EDGES), 2.6 * rows), squeeze=False)
+    for row, (method, run) in enumerate(methods.items()):
+        alphas = np.array(run["trajectory"]["alphas_normal"])  # epochs x edges x ops
+        epochs = np.arange(1, len(alphas) + 1)
+        for e, (i, j) in enumerate(EDGES):
+            ax = axes[row][e]
+            for o, op in enumerate(OPS):
+                ax.plot(epochs, alphas[:, e, o], label=op)
+            ax.set_title(f"{method}: edge {i}->{j}", fontsize=9)
+            ax.tick_params(labelsize=7)
+    axes[0][0].legend(fontsize=7)
+    for e in range(len(EDGES)):
+        axes[-1][e].axis("off")
+    skip = fig.add_subplot(rows, 2, 2 * rows - 1)
+    entropy = fig.add_subplot(rows, 2, 2 * rows)
+    for method, run in methods.items():
+        points = [p for p in run["trajectory"]["epochs"] if p["status"] == "complete"]
+        skip.plot([p["epoch"] for p in points], [p["skip_fraction"] for p in points], label=method)
+        entropy.plot([p["epoch"] for p in points], [p["alpha_entropy"] for p in points], label=method)
+    skip.set_title("skip-connection share of the derived cell", fontsize=9)
+    entropy.set_title("mean alpha entropy (nats; uniform = ln 5 = 1.609)", fontsize=9)
+    skip.set_xlabel("supernet epoch")
+    entropy.set_xlabel("supernet epoch")
+    skip.legend(fontsize=7)
+    fig.suptitle(f"softmax(alpha) per NB201 edge over supernet epochs, {dataset}")
+    fig.tight_layout()
+    fig.savefig(output, dpi=90)
+    plt.close(fig)
 
 
 def main() -> None:
@@ -183,64 +200,74 @@ def main() -> None:
     parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
     parser.add_argument("--retrain-seeds", type=int, default=2)
     parser.add_argument("--runs", type=Path, default=RUNS, help="where the studies and the retraining cache live")
-    parser.add_argument("-o", "--output", type=Path, default=RESULTS / "darts_nb201.json")
+    parser.add_argument("--output-dir", type=Path, default=RESULTS, help="darts_nb201_<dataset>.json and .png go here")
     args = parser.parse_args()
     from nas_core.benchmarks.registry import load_benchmark
     from nas_core.spaces.nb201 import NB201Space
 
     args.runs.mkdir(parents=True, exist_ok=True)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
     table = load_benchmark("nb201", "cifar10", os.environ.get("NAS_DATA_DIR"))
     rng = np.random.default_rng(args.seed)
     random_cells = [NB201Space().sample(rng).arch_str for _ in range(args.random_cells)]
-    report: dict[str, Any] = {
-        "command": "python " + " ".join(shlex.quote(a) for a in sys.argv),
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "torch_threads": 1},
-        "protocol": {"search_epochs": args.epochs, "seed": args.seed, "retrain_epochs": args.retrain_epochs,
-                     "retrain_seeds": args.retrain_seeds, "retrain": "train_architecture: Adam 1e-3, batch 64, NB201 network C=16 N=5"},
-        "nb201_cifar10_reference": {"optimum_valid_acc": table.optimum.valid_acc, "optimum_test_acc": table.optimum.test_acc},
-        "datasets": {},
-    }  # fmt: skip
     for dataset in args.datasets:
-        retrain = Retrainer(dataset, args.retrain_epochs, args.retrain_seeds, args.runs / "retrain.json")
-        methods = {}
-        for method in args.methods:
-            process = search(args.runs, dataset, method, args.seed, args.epochs)
-            trials, summary = read_study(process["storage"])
-            final = trials[-1]["result"]["info"]["derived"]["arch_str"]
-            best = summary["best"]
-            collapsed = [p["epoch"] for p in trajectory(trials)["epochs"] if p["collapsed"]]
-            methods[method] = {
-                **process,
-                "search_seconds": summary["budget_used"]["cost_seconds"],
-                "final_arch": final,
-                "final_retrained": retrain(final),
-                "final_nb201": nb201_lookup(table, final),
-                "best_epoch": best["metrics"]["epoch"], "best_epoch_arch": best["arch"]["arch_str"],
-                "best_epoch_supernet_valid_acc": best["objective"],
-                "final_supernet_valid_acc": trials[-1]["result"]["metrics"]["valid_acc"],
-                "collapsed_from_epoch": collapsed[0] if collapsed else None,
-                "trajectory": trajectory(trials),
-            }  # fmt: skip
-            print(dataset, method, {k: v for k, v in methods[method].items() if k != "trajectory"}, flush=True)
-        randoms = []
-        for arch in random_cells:
-            randoms.append({"arch": arch, **retrain(arch), **nb201_lookup(table, arch)})
-            print(dataset, "random", randoms[-1], flush=True)
-        report["datasets"][dataset] = {
-            "methods": methods,
-            "random": {
-                "cells": randoms,
-                "retrained_test_acc": summary_stats([r["test_acc_mean"] for r in randoms]),
-                "nb201_cifar10_test_acc": summary_stats([r["cifar10_test_acc"] for r in randoms]),
-            },
-        }
-        for method, run in methods.items():
-            better = sum(r["test_acc_mean"] < run["final_retrained"]["test_acc_mean"] for r in randoms)
-            run["beats_random_cells"] = f"{better}/{len(randoms)}"
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(report, indent=1))
-    plot(report, args.output)
-    print("wrote", args.output)
+        report = run_dataset(dataset, args, table, random_cells)
+        output = args.output_dir / f"darts_nb201_{dataset}.json"
+        output.write_text(json.dumps(report, indent=1))
+        plot(dataset, report, output.with_suffix(".png"))
+        print("wrote", output, "and", output.with_suffix(".png"), flush=True)
+
+
+def run_dataset(dataset: str, args: argparse.Namespace, table: Any, random_cells: list[str]) -> dict[str, Any]:
+    """The three searches on one dataset, their derived cells and the random cells, retrained."""
+    retrain = Retrainer(dataset, args.retrain_epochs, args.retrain_seeds, args.runs / "retrain.json")
+    methods = {}
+    for method in args.methods:
+        process = search(args.runs, dataset, method, args.seed, args.epochs)
+        trials, summary = read_study(process["storage"])
+        final = trials[-1]["result"]["info"]["derived"]["arch_str"]
+        best = summary["best"]
+        path = trajectory(trials)
+        collapsed = [p["epoch"] for p in path["epochs"] if p["collapsed"]]
+        methods[method] = {
+            **process,
+            "search_seconds": summary["budget_used"]["cost_seconds"],
+            "final_arch": final,
+            "final_retrained": retrain(final),
+            "final_nb201": nb201_lookup(table, final),
+            "final_skip_fraction": path["epochs"][-1]["skip_fraction"],
+            "final_parameter_free_fraction": path["epochs"][-1]["parameter_free_fraction"],
+            "best_epoch": best["metrics"]["epoch"], "best_epoch_arch": best["arch"]["arch_str"],
+            "best_epoch_supernet_valid_acc": best["objective"],
+            "final_supernet_valid_acc": trials[-1]["result"]["metrics"]["valid_acc"],
+            "first_collapsed_epoch": collapsed[0] if collapsed else None,
+            "collapsed_epochs": len(collapsed),
+            "trajectory": path,
+        }  # fmt: skip
+        print(dataset, method, {k: v for k, v in methods[method].items() if k != "trajectory"}, flush=True)
+    randoms = []
+    for arch in random_cells:
+        randoms.append({"arch": arch, **retrain(arch), **nb201_lookup(table, arch)})
+        print(dataset, "random", randoms[-1], flush=True)
+    for run in methods.values():
+        better = sum(r["test_acc_mean"] < run["final_retrained"]["test_acc_mean"] for r in randoms)
+        run["beats_random_cells"] = f"{better}/{len(randoms)}"
+    return {
+        "command": "NAS_DATA_DIR=/work/shared/data python " + " ".join(shlex.quote(a) for a in sys.argv),
+        "dataset": dataset,
+        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "torch_threads": 1,
+                    "load_average_at_end": os.getloadavg()},
+        "protocol": {"search_epochs": args.epochs, "seed": args.seed, "retrain_epochs": args.retrain_epochs,
+                     "retrain_seeds": args.retrain_seeds, "random_cells": len(random_cells),
+                     "retrain": "train_architecture: the core's default TrainSettings, NB201 network C=16 N=5"},
+        "nb201_cifar10_reference": {"optimum_valid_acc": table.optimum.valid_acc, "optimum_test_acc": table.optimum.test_acc},
+        "methods": methods,
+        "random": {
+            "cells": randoms,
+            "retrained_test_acc": summary_stats([r["test_acc_mean"] for r in randoms]),
+            "nb201_cifar10_test_acc": summary_stats([r["cifar10_test_acc"] for r in randoms]),
+        },
+    }  # fmt: skip
 
 
 if __name__ == "__main__":
