@@ -22,55 +22,77 @@ from nas_core.errors import NasError, StorageError
 from nas_core.report import best_row
 from nas_core.session import Prepared, prepare
 from nas_core.storage import StudyStorage, TrialRow
+from nas_core.types import Status
 
 FORMATS = ("json", "torch", "onnx")
 
 
 @dataclass(frozen=True)
 class StudyBest:
-    """A study's best trial, with its spec and (when kept) its trained weights."""
+    """A study's answer, with its spec, the trial that evaluated it and that trial's kept weights.
+
+    The answer is the architecture a plugin nominated when the search ended (``nas_answer``: a
+    differentiable search's final derived cell), else the best trial's. A nominated architecture
+    that no completed trial evaluated has no ``row`` and no weights: it can be retrained, not
+    exported as a trained model.
+    """
 
     spec: RunSpec
-    row: TrialRow
+    arch: dict[str, Any]
+    row: TrialRow | None
     weights: bytes | None
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> StudyBest:
         storage = StudyStorage.open(path, writer=False)
         try:
-            spec = RunSpec.from_dict(storage.meta()["spec"])
-            row = best_row(list(storage.trials()))
+            meta = storage.meta()
+            spec = RunSpec.from_dict(meta["spec"])
+            rows = list(storage.trials())
             kept = storage.artifacts()
         finally:
             storage.close()
-        if row is None:
-            raise StorageError(f"{path} has no completed trial yet")
-        weights = kept[1].get("model") if kept is not None and kept[0] == row.trial_id else None
-        return cls(spec, row, weights)
+        nominated = meta.get("answer")
+        if nominated is not None:
+            arch = nominated["arch"]
+            row = latest_completed(rows, arch)
+        else:
+            row = best_row(rows)
+            if row is None:
+                raise StorageError(f"{path} has no completed trial yet")
+            arch = row.candidate["arch"]
+        weights = kept[1].get("model") if kept is not None and row is not None and kept[0] == row.trial_id else None
+        return cls(spec, arch, row, weights)
 
     def architecture(self, prepared: Prepared) -> Architecture:
-        return prepared.space.decode(self.row.candidate["arch"])
+        return prepared.space.decode(self.arch)
 
     def describe(self) -> dict[str, Any]:
         return {
-            "trial_id": self.row.trial_id,
-            "arch": self.row.candidate["arch"],
-            "objective": self.row.result["objective"],
-            "metrics": self.row.result["metrics"],
+            "trial_id": None if self.row is None else self.row.trial_id,
+            "arch": self.arch,
+            "objective": None if self.row is None else self.row.result["objective"],
+            "metrics": {} if self.row is None else self.row.result["metrics"],
             "spec": self.spec.to_dict(),
         }
 
 
+def latest_completed(rows: list[TrialRow], arch: dict[str, Any]) -> TrialRow | None:
+    """The last completed trial of exactly this architecture (its most trained fidelity)."""
+    matching = [r for r in rows if r.candidate["arch"] == arch and r.result["status"] == Status.COMPLETE]
+    return matching[-1] if matching else None
+
+
 def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:
-    """The best trial's trained model (eval mode) and its input shape."""
+    """The answer's trained model (eval mode) and its input shape."""
     import torch
 
     from nas_core.networks.common import with_standardization
 
-    if best.weights is None:
+    if best.weights is None or best.row is None:
         raise NasError(
-            "the study keeps no trained weights (searches on tables train nothing): "
-            "export --format json, or train the architecture with nas retrain"
+            "the study keeps no trained weights of its answer (table searches train nothing, and a "
+            "one-shot search never trains its answer alone): export --format json, or train it with nas retrain"
         )
     info = best.row.result["info"]
     shape = tuple(info["input_shape"])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pluggy
 
+from nas_core.architecture import Architecture
 from nas_core.budget import BudgetStatus
 from nas_core.errors import PluginError
 from nas_core.types import Candidate, Result
@@ -17,7 +18,6 @@ from nas_core.types import Candidate, Result
 if TYPE_CHECKING:
     import numpy as np
 
-    from nas_core.architecture import Architecture
     from nas_core.config import Config
     from nas_core.options import OptionGroup
     from nas_core.registry import Registry
@@ -84,3 +84,10 @@ class Hooks:
             raise PluginError("no plugin answered nas_budget (the core's budget plugin is missing)")
         return min(statuses, key=lambda s: s.remaining)
 
+    def answer(self, study: StudyView, space: SearchSpace) -> Architecture | None:
+        arch = self._relay.nas_answer(study=study, space=space)
+        if arch is not None:
+            if not isinstance(arch, Architecture):
+                raise PluginError(f"nas_answer must return an Architecture, got {type(arch).__name__}")
+            space.validate(arch)
+        return arch

@@ -1,4 +1,4 @@
-"""The hooks of nas: every plugin, built-in or installed, talks to the search through these six.
+"""The hooks of nas: every plugin, built-in or installed, talks to the search through these hooks.
 
 The search loop, in order, for every trial::
 
@@ -8,6 +8,7 @@ The search loop, in order, for every trial::
     nas_update      -> every plugin sees the candidate and its result
     (the core records the trial and every plugin's state in one transaction)
 
+When the budget is spent, ``nas_answer`` may name the search's answer (default: the best trial).
 ``nas_register``, ``nas_addoption`` and ``nas_configure`` run once, in that order, before the
 first trial. Implement hooks as
 functions of the plugin module, or on an object that ``nas_configure`` registers with
@@ -127,4 +128,17 @@ def nas_budget(study: StudyView) -> BudgetStatus | None:
     Called before every proposal on every plugin; the core takes the tightest answer and stops when
     it is exhausted. The core itself answers for ``--budget`` and ``--timeout``; a plugin adds its
     own limits (epochs for a supernet, a fidelity schedule) by returning a status, or None.
+    """
+
+
+@hookspec(firstresult=True)
+def nas_answer(study: StudyView, space: SearchSpace) -> Architecture | None:
+    """The search's answer, when it is not the architecture of the best trial.
+
+    Called once when a search ends (its budget spent or its strategy done; not when interrupted).
+    Most strategies leave it alone, and the answer is the completed trial with the highest
+    objective. A strategy whose result is something else (a differentiable search's final derived
+    cell, which the supernet's validation accuracy does not rank) returns it here. The core stores
+    it in the study; ``nas show`` reports it next to the best trial, and ``nas export``,
+    ``nas retrain`` and ``nas draw`` use it.
     """

@@ -1,7 +1,8 @@
 """Reading a study file for people and scripts, without loading any plugin.
 
 ``summarize`` is the machine-readable contract of ``nas show --json``: ``trials`` (recorded
-trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``.
+trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``, and
+``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "space": spec.space,
         "options": dict(spec.options),
         "stopped": meta.get("stopped"),
+        "answer": meta.get("answer"),
         "nas_core_version": meta.get("nas_core_version"),
     }
 

@@ -55,11 +55,11 @@ def retrain(
         save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))
     return {
         **trained.metrics,
-        "trial_id": best.row.trial_id,
+        "trial_id": None if best.row is None else best.row.trial_id,
         "arch": arch.to_dict(),
         "dataset": prepared.dataset.name,
         "epochs": trained.report.epochs_run,
         "seed": seed,
         "seconds": trained.report.seconds,
-        "searched_metrics": best.row.result["metrics"],
+        "searched_metrics": None if best.row is None else best.row.result["metrics"],
     }

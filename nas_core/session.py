@@ -93,7 +93,12 @@ class Session:
             self.plugins.hooks, self.study, self.plugins.state_dicts, executor=self.executor, max_failures=max_failures
         )
         reason = loop.run(on_trial)
-        self.study.storage.set_meta(stopped=reason, duplicates=self.study.duplicates)
+        answer = self.plugins.hooks.answer(self.study, self.space)
+        self.study.storage.set_meta(
+            stopped=reason,
+            duplicates=self.study.duplicates,
+            answer=None if answer is None else {"arch": answer.to_dict(), "key": answer.key},
+        )
         return reason
 
     def close(self) -> None:

@@ -12,6 +12,7 @@ import torch
 from cli_helpers import nas, nas_json
 from nas_core.errors import NasError
 from nas_core.export import StudyBest, export, load_model
+from nas_core.storage import StudyStorage
 from nas_core.registry import DatasetRequest
 from nas_core.datasets.builtin import digits
 
@@ -111,3 +112,28 @@ def test_draw_cells_and_chains(digits_study: Path, tmp_path: Path) -> None:
              "--storage", str(db), "--json")  # fmt: skip
     cell = tmp_path / "cell.png"
     assert nas("draw", str(db), "-o", str(cell)).returncode == 0 and cell.stat().st_size > 5000
+
+
+def test_a_strategy_named_answer_is_what_show_export_retrain_and_draw_use(tmp_path: Path) -> None:
+    db = tmp_path / "answer.db"
+    search = ("search", "--plugin", "random", "--plugin", "nastest_plugins.answers", "--benchmark", "nb201",
+              "--dataset", "cifar10", "--budget", "8", "--nb201-cells", "1")  # fmt: skip
+    nas_json(*search, "--storage", str(db), "--json")
+    shown = nas_json("show", str(db), "--json")
+    storage = StudyStorage.open(db, writer=False)
+    completed = [row for row in storage.trials() if row.result["status"] == "complete"]
+    storage.close()
+    worst_arch = min(completed, key=lambda row: row.result["objective"]).candidate["arch"]
+    assert shown["answer"]["arch"] == worst_arch != shown["best"]["arch"]
+    described = json.loads(export(db, "json", tmp_path / "answer.json").read_text())
+    assert described["arch"] == worst_arch and described["trial_id"] is not None
+    assert described["objective"] < shown["best"]["objective"]
+    retrained = nas_json("retrain", str(db), "--epochs", "1", "--dataset", "digits", "--json")
+    assert retrained["arch"] == worst_arch and retrained["trial_id"] == described["trial_id"]
+
+    unevaluated = tmp_path / "unevaluated.db"
+    nas_json(*search, "--answers-unevaluated", "true", "--storage", str(unevaluated), "--json")
+    described = json.loads(export(unevaluated, "json", tmp_path / "fresh.json").read_text())
+    assert described["trial_id"] is None and described["metrics"] == {}
+    picture = tmp_path / "fresh.png"
+    assert nas("draw", str(unevaluated), "-o", str(picture)).returncode == 0

@@ -30,6 +30,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
     )
     if summary.get("stopped"):
         console.print(f"stopped: {summary['stopped']}")
+    if summary.get("answer"):
+        console.print(f"[bold]answer[/] (named by the strategy; export, retrain and draw use it): {arch_text(summary['answer']['arch'])}")
     best = summary["best"]
     if best is None:
         console.print("[yellow]no completed trial yet[/]")

@@ -17,7 +17,7 @@ from nas_core.spaces.nb201 import NB201Cell
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
 def draw(path: str, output: str) -> None:
-    """Draw the best architecture of the study in PATH (cell DAG with op labels, or layer chain)."""
+    """Draw the answer of the study in PATH (cell DAG with op labels, or layer chain)."""
     from nas_cli.drawing import draw_chain, draw_graph, draw_nb201_cell  # matplotlib is slow to import
 
     best = StudyBest.read(path)
@@ -25,12 +25,11 @@ def draw(path: str, output: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     prepared = prepare(best.spec, load_dataset=False)
     arch = best.architecture(prepared)
-    metrics = best.row.result["metrics"]
-    title = f"trial {best.row.trial_id}: valid {metrics.get('valid_acc', float('nan')):.2f}%, test {metrics.get('test_acc', float('nan')):.2f}%"
+    title = picture_title(best)
     if isinstance(arch, NB201Cell):
         draw_nb201_cell(arch, title, target)
     elif isinstance(arch, MLPChain):
-        info = best.row.result.get("info", {})
+        info = {} if best.row is None else best.row.result.get("info", {})
         shape = "x".join(map(str, info.get("input_shape", []))) or "input"
         classes = info.get("num_classes")
         output_layer = "1 sigmoid" if classes == 2 else f"{classes} softmax" if classes else "output"
@@ -40,3 +39,11 @@ def draw(path: str, output: str) -> None:
     else:
         raise click.ClickException(f"search space '{prepared.space.name}' has no picture of its architectures")
     click.echo(f"wrote {target}")
+
+
+def picture_title(best: StudyBest) -> str:
+    if best.row is None:
+        return "the search's answer (not evaluated as a trial)"
+    metrics = best.row.result["metrics"]
+    valid, test = metrics.get("valid_acc", float("nan")), metrics.get("test_acc", float("nan"))
+    return f"trial {best.row.trial_id}: valid {valid:.2f}%, test {test:.2f}%"
