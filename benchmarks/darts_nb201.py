@@ -92,12 +92,22 @@ def read_study(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def trajectory(trials: list[dict[str, Any]]) -> dict[str, Any]:
-    keep = ("valid_acc", "search_valid_acc", "train_acc", "skip_fraction", "parameter_free_fraction", "skip_weight", "alpha_entropy", "collapsed", "lr")
-    per_epoch = [
-        {"epoch": t["candidate"]["fidelity"], "status": t["result"]["status"], "derived": t["result"]["info"].get("derived", {}).get("arch_str"),
-         "seconds": t["result"]["cost_seconds"], **{k: t["result"]["metrics"].get(k) for k in keep}}
-        for t in trials
-    ]  # fmt: skip
+    """Per epoch the supernet's accuracies and the collapse watch of the cell derived after it.
+
+    ``cut_off`` (the derived cell computes zero) is recomputed from the derived cell, so studies
+    recorded before the collapse watch knew it count it too; ``collapsed`` includes it.
+    """
+    from nas_core.spaces.nb201 import NB201Cell
+
+    keep = ("valid_acc", "search_valid_acc", "train_acc", "skip_fraction", "parameter_free_fraction", "skip_weight", "alpha_entropy", "lr")
+    per_epoch = []
+    for t in trials:
+        derived = t["result"]["info"].get("derived", {}).get("arch_str")
+        metrics = t["result"]["metrics"]
+        cut_off = derived is not None and NB201Cell.from_str(derived).key == "nb201:zero"
+        per_epoch.append({"epoch": t["candidate"]["fidelity"], "status": t["result"]["status"], "derived": derived,
+                          "seconds": t["result"]["cost_seconds"], **{k: metrics.get(k) for k in keep},
+                          "cut_off": cut_off, "collapsed": bool(metrics.get("collapsed")) or cut_off})  # fmt: skip
     alphas = [t["result"]["info"]["alphas"]["normal"] for t in trials if t["result"]["status"] == "complete"]
     return {"epochs": per_epoch, "alphas_normal": alphas}
 
@@ -242,6 +252,7 @@ def run_dataset(dataset: str, args: argparse.Namespace, table: Any, random_cells
             "final_nb201": nb201_lookup(table, final),
             "final_skip_fraction": path["epochs"][-1]["skip_fraction"],
             "final_parameter_free_fraction": path["epochs"][-1]["parameter_free_fraction"],
+            "final_cell_cut_off": path["epochs"][-1]["cut_off"],
             "best_epoch": best["metrics"]["epoch"], "best_epoch_arch": best["arch"]["arch_str"],
             "best_epoch_supernet_valid_acc": best["objective"],
             "final_supernet_valid_acc": trials[-1]["result"]["metrics"]["valid_acc"],

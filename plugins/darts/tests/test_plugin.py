@@ -34,7 +34,7 @@ def test_the_collapse_is_reported_once_with_its_epoch(digits_data, caplog) -> No
             strategy.nas_update(Candidate(ALL_SKIP, fidelity=epoch), result, study=None)
     assert strategy.collapsed_at == 1 and strategy.state_dict()["collapsed_at"] == 1
     assert [r.getMessage() for r in caplog.records] == [
-        f"darts (second-order): the derived normal cell is parameter-free from epoch 1 on: {ALL_SKIP.to_dict()}"
+        f"darts (second-order): the derived normal cell collapsed (parameter-free or cut off) at epoch 1: {ALL_SKIP.to_dict()}"
     ]
 
 

@@ -69,3 +69,18 @@ def test_the_collapse_watch_sees_an_all_skip_cell(digits_data) -> None:
     with torch.no_grad():
         net.alphas.alpha["normal"][0, NB201_OPS.index("nor_conv_3x3")] = 5.0
     assert not cell_health(net, net.derive()).collapsed
+
+
+def test_a_cell_cut_off_by_none_counts_as_collapsed(digits_data) -> None:
+    """Second order on mnist1d derived this cell: only 2->3 has an op, node 2 receives nothing."""
+    net = _search(digits_data).supernet
+    with torch.no_grad():
+        net.alphas.alpha["normal"].zero_()
+        net.alphas.alpha["normal"][:, NB201_OPS.index("none")] = 3.0
+        net.alphas.alpha["normal"][5, NB201_OPS.index("nor_conv_1x1")] = 5.0
+    health = cell_health(net, net.derive())
+    assert health.cut_off and health.collapsed and health.parameter_free_fraction == pytest.approx(5 / 6)
+    with torch.no_grad():
+        net.alphas.alpha["normal"][3, NB201_OPS.index("nor_conv_3x3")] = 5.0  # edge 0 -> 3 reconnects the cell
+    health = cell_health(net, net.derive())
+    assert not health.cut_off and not health.collapsed

@@ -3,7 +3,9 @@
 DARTS on NB201 ends with cells of skip connections (and pooling): the supernet's weights learn
 faster through parameter-free paths, the alphas follow, and the derived cell collapses. Per
 epoch we record what the literature tracks: the share of skip connections in the derived normal
-cell, the mixing weight the supernet puts on skip, and the entropy of the alphas.
+cell, the mixing weight the supernet puts on skip, and the entropy of the alphas. A derived
+NB201 cell can also collapse to ``none``: when ``none`` edges cut its output off from its input,
+the cell computes zero whatever its other ops are (seen with second order on mnist1d).
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ class CellHealth:
     skip_weight: float  # mean softmax weight of skip over the supernet's normal-cell edges
     alpha_entropy: float  # mean entropy (nats) of the per-edge softmax, all cell types
     max_entropy: float  # log(number of ops): the entropy of uniform mixing
+    cut_off: bool  # none edges cut the derived normal cell's output off from its input
 
     @property
     def collapsed(self) -> bool:
-        """Every operation of the derived normal cell is parameter-free."""
-        return self.parameter_free_fraction == 1.0
+        """The derived normal cell learns nothing: its ops are all parameter-free, or it computes zero."""
+        return self.parameter_free_fraction == 1.0 or self.cut_off
 
     def metrics(self) -> dict[str, float]:
         return {
@@ -37,6 +40,7 @@ class CellHealth:
             "skip_weight": self.skip_weight,
             "alpha_entropy": self.alpha_entropy,
             "alpha_entropy_max": self.max_entropy,
+            "cut_off": float(self.cut_off),
             "collapsed": float(self.collapsed),
         }
 
@@ -51,4 +55,5 @@ def cell_health(supernet: Supernet, arch: Architecture) -> CellHealth:
         skip_weight=float(normal[:, names.index("skip_connect")].mean()),
         alpha_entropy=supernet.alphas.entropy(),
         max_entropy=math.log(len(names)),
+        cut_off=supernet.cut_off(arch),
     )

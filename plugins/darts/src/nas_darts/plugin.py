@@ -8,9 +8,10 @@ How the method maps onto the hooks:
 - ``nas_estimate``: one epoch of the bi-level search (alpha and weight steps alternate every
   mini-batch, Algorithm 1), then the supernet is measured; the objective is its accuracy on the
   dataset's validation split, which the search never trains on. The cost is the epoch's time.
-- ``nas_update``: the collapse watch (reports the epoch at which the derived cell became
-  parameter-free). The architecture steps themselves run inside the epoch: DARTS alternates them
-  with weight steps per mini-batch, and one alpha step per epoch would not be DARTS.
+- ``nas_update``: the collapse watch (reports the first epoch at which the derived cell
+  collapsed: parameter-free, or computing zero). The architecture steps themselves run inside
+  the epoch: DARTS alternates them with weight steps per mini-batch, and one alpha step per
+  epoch would not be DARTS.
 - ``nas_budget``: ``--darts-epochs`` (the length of the cosine schedule) ends the search; a
   smaller ``--budget`` (trials = epochs, or time) stops it earlier.
 
@@ -77,7 +78,7 @@ class DifferentiableSearch:
         if result.status is Status.COMPLETE and result.metrics.get("collapsed") and self.collapsed_at is None:
             self.collapsed_at = candidate.fidelity
             log.warning(
-                "darts (%s): the derived normal cell is parameter-free from epoch %d on: %s",
+                "darts (%s): the derived normal cell collapsed (parameter-free or cut off) at epoch %d: %s",
                 self.method, candidate.fidelity, result.info.get("derived"),
             )  # fmt: skip
 

@@ -62,6 +62,11 @@ class Supernet(nn.Module, ABC):
     def cell_ops(self, arch: Architecture) -> dict[str, tuple[str, ...]]:
         """The operations of each cell type of a derived architecture (for the collapse watch)."""
 
+    def cut_off(self, arch: Architecture) -> bool:
+        """Whether a derived normal cell's output is cut off from its input by ``none`` edges
+        (the cell computes zero). Spaces whose derivation excludes ``none`` never are."""
+        return False
+
 
 class NB201SearchCell(nn.Module):
     def __init__(self, channels: int) -> None:
@@ -111,6 +116,10 @@ class NB201Supernet(Supernet):
     def cell_ops(self, arch: Architecture) -> dict[str, tuple[str, ...]]:
         assert isinstance(arch, NB201Cell)
         return {"normal": arch.ops}
+
+    def cut_off(self, arch: Architecture) -> bool:
+        # The core's canonical key of a cell whose input cannot reach its output is "nb201:zero".
+        return arch.key == "nb201:zero"
 
 
 def _darts_search_op(name: str, channels: int, stride: Stride) -> nn.Module:
