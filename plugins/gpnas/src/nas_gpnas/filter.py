@@ -1,0 +1,136 @@
+"""The predictor as the filter of GPNAS's workflow (paper Fig. 2), for any strategy.
+
+Every trained candidate's real result (last-epoch accuracy, at its fidelity) is a training example
+of the graphical predictor. After ``warmup`` of them the predictor is fitted, and from then on it
+is refined by a few steps with every new example. A fitted predictor stands in front of the real
+estimators (``nas_estimate``, ``tryfirst``): a candidate whose predicted accuracy reaches the bar is
+passed on to be trained; any other is answered with its prediction (``Status.PREDICTED``, no cost,
+no budget), so the strategy learns about it for free.
+
+The bar is the ``quantile`` of the real results at the candidate's fidelity: "worth training" is
+"predicted to be among the best trained so far". The bar rises as the search finds better
+architectures, and a strategy that stops proposing anything above it would stall, so after
+``patience`` candidates skipped in a row the bar drops to the best prediction among them: the next
+candidate at least as promising as everything just skipped is trained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nas_core.architecture import Architecture
+from nas_core.config import stable_seed
+from nas_core.hookspecs import hookimpl
+from nas_core.spaces.base import SearchSpace
+from nas_core.study import StudyView
+from nas_core.types import Candidate, Result, Status
+
+from nas_gpnas.predictor import GraphPredictor, PredictorSettings
+
+MIN_RESULTS_AT_FIDELITY = 5  # a fidelity with fewer real results than this is not filtered yet
+
+
+@dataclass(frozen=True)
+class FilterSettings:
+    warmup: int = 20
+    quantile: float = 0.5
+    patience: int = 5
+    refine_steps: int = 10
+    predictor: PredictorSettings = field(default_factory=PredictorSettings)
+
+
+@dataclass(frozen=True)
+class Example:
+    arch: Architecture
+    fidelity: int | None
+    accuracy: float
+
+
+class PredictorFilter:
+    """Trains the graphical predictor on real results and answers unpromising candidates."""
+
+    def __init__(self, space: SearchSpace, full_fidelity: int, settings: FilterSettings, seed: int) -> None:
+        self.space = space
+        self.settings = settings
+        self.seed = seed
+        self.predictor = GraphPredictor(space, full_fidelity, settings.predictor)
+        self.examples: list[Example] = []
+        self.skipped = 0  # candidates skipped since the last one passed on
+        self.skipped_best = -np.inf  # the best prediction among them
+
+    # -- hooks -------------------------------------------------------------------------------------
+    @hookimpl(tryfirst=True)
+    def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result | None:
+        if not self.predictor.fitted:
+            return None
+        bar = self.bar(candidate.fidelity)
+        if bar is None:
+            return None
+        predicted = self.predictor.predict([candidate.arch], [candidate.fidelity])[0]
+        if predicted >= bar:
+            return None
+        return Result(
+            Status.PREDICTED,
+            predicted,
+            {},
+            0.0,
+            {"predicted": True, "bar": bar, "examples": len(self.examples), "skipped_in_a_row": self.skipped + 1},
+        )
+
+    @hookimpl
+    def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
+        if result.status is Status.PREDICTED and result.info.get("predicted"):
+            assert result.objective is not None
+            self.skipped += 1
+            self.skipped_best = max(self.skipped_best, result.objective)
+            return
+        if result.status is not Status.COMPLETE or not result.ok:
+            return  # failures and cached duplicates teach the predictor nothing new
+        assert result.objective is not None
+        self.skipped, self.skipped_best = 0, -np.inf
+        self.examples.append(Example(candidate.arch, candidate.fidelity, result.objective))
+        self.train()
+
+    # -- the bar -----------------------------------------------------------------------------------
+    def bar(self, fidelity: int | None) -> float | None:
+        """The predicted accuracy a candidate at ``fidelity`` needs to be trained; None: no filtering."""
+        scores = [e.accuracy for e in self.examples if e.fidelity == fidelity]
+        if len(scores) < MIN_RESULTS_AT_FIDELITY:
+            return None
+        bar = float(np.quantile(scores, self.settings.quantile))
+        if self.skipped >= self.settings.patience:
+            bar = min(bar, self.skipped_best)
+        return bar
+
+    def train(self) -> None:
+        """Fit at the end of the warm-up, refine with every later example."""
+        n = len(self.examples)
+        if n < max(self.settings.warmup, 2):
+            return
+        archs = [e.arch for e in self.examples]
+        fidelities = [e.fidelity for e in self.examples]
+        targets = [e.accuracy for e in self.examples]
+        seed = stable_seed(self.seed, "predictor", n) % 2**63
+        if self.predictor.fitted:
+            self.predictor.refine(archs, fidelities, targets, seed, self.settings.refine_steps)
+        else:
+            self.predictor.fit(archs, fidelities, targets, seed)
+
+    # -- state -------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "examples": [(e.arch.to_dict(), e.fidelity, e.accuracy) for e in self.examples],
+            "skipped": self.skipped,
+            "skipped_best": self.skipped_best,
+            "predictor": self.predictor.state_dict(),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.examples = [Example(self.space.decode(a), f, float(y)) for a, f, y in state["examples"]]
+        self.skipped = int(state["skipped"])
+        self.skipped_best = float(state["skipped_best"])
+        self.predictor.load_state_dict(state["predictor"])

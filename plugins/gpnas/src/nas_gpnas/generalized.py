@@ -1,0 +1,229 @@
+"""The generalized-operator cell space of GPNAS (paper III.A), trainable: ``--space nb201-gen``.
+
+An NB201 cell (4 nodes, 6 edges i -> j) whose every present edge carries a *generalized operator*:
+an operation x an activation x an initialization, the Cartesian product of the paper's three
+domains. The operations are NB201's (an absent edge is ``none``):
+
+- activations: SELU, ReLU, ELU, Tanh (the paper's four);
+- initializations: ``uniform``, ``gauss`` and ``gauss2``, the paper's Uniform, Gauss and Gauss^2.
+  We read Gauss^2 as the square of the Gauss scheme in the sense of a product of two independent
+  Gaussian draws: w = s * z1 * z2. A literal z^2 would be all-positive, which no initialization of
+  a convolution is; the product keeps Gauss's zero mean and, scaled, its variance, and differs in
+  shape: heavy-tailed (kurtosis 9 against Gauss's 3 and Uniform's 1.8), most weights near zero.
+  All three are scaled to the variance gain(activation)^2 / fan_in (He et al.), so the schemes
+  differ in the shape of the distribution, not in scale.
+
+How an operator uses its activation and initialization: a convolution is activation -> conv -> BN
+(NB201's ReLU-Conv-BN with the activation chosen), its kernel drawn by the scheme; an average pool
+is activation -> pool (it has no weights, so no initialization); a skip connection is the identity
+(it has neither: an activated skip would no longer be a skip connection). Choices that an operation
+ignores do not change the architecture's key, so such variants are recognized as duplicates.
+
+The networks are NB201's macro skeleton (stem, three stages of cells, residual reductions) from
+``nas_core.networks.nb201``, with ``--nb201-channels`` and ``--nb201-cells``. During search, GPNAS
+trains every child with a dropout on its skip connections (the paper's blocker, after P-DARTS);
+the rate is set for the duration of one training through :meth:`GeneralizedSpace.skip_dropout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+
+import numpy as np
+
+from nas_core.architecture import Architecture
+from nas_core.errors import ArchitectureError, ConfigError
+from nas_core.graph import INPUT, OUTPUT, CellGraph
+from nas_core.spaces.base import Decision, SearchSpace
+from nas_core.spaces.nb201 import EDGES, NB201Cell, NB201Space
+from nas_core.spaces.nb201 import _canonical_cell as canonical_cell  # shared canonical form (see README)
+
+if TYPE_CHECKING:
+    import torch
+
+NONE, SKIP, POOL = "none", "skip_connect", "avg_pool_3x3"
+OPERATIONS: tuple[str, ...] = (NONE, SKIP, "nor_conv_1x1", "nor_conv_3x3", POOL)
+ACTIVATIONS: tuple[str, ...] = ("selu", "relu", "elu", "tanh")
+INITIALIZATIONS: tuple[str, ...] = ("uniform", "gauss", "gauss2")
+_SEPARATOR = "/"
+
+
+@dataclass(frozen=True)
+class GeneralizedOp:
+    operation: str
+    activation: str
+    initialization: str
+
+    def __post_init__(self) -> None:
+        for value, domain, what in (
+            (self.operation, OPERATIONS, "operation"),
+            (self.activation, ACTIVATIONS, "activation"),
+            (self.initialization, INITIALIZATIONS, "initialization"),
+        ):
+            if value not in domain:
+                raise ArchitectureError(f"unknown {what} '{value}' (expected one of {', '.join(domain)})")
+
+    @property
+    def uses_activation(self) -> bool:
+        return self.operation not in (NONE, SKIP)
+
+    @property
+    def uses_initialization(self) -> bool:
+        return self.operation.startswith("nor_conv")
+
+    @property
+    def label(self) -> str:
+        """What the operator computes: the parts its operation ignores are left out."""
+        parts = [self.operation]
+        if self.uses_activation:
+            parts.append(self.activation)
+        if self.uses_initialization:
+            parts.append(self.initialization)
+        return _SEPARATOR.join(parts)
+
+    @property
+    def token(self) -> str:
+        """The full encoding, ignored parts included (round-trips through :meth:`parse`)."""
+        return _SEPARATOR.join((self.operation, self.activation, self.initialization))
+
+    @classmethod
+    def parse(cls, token: str) -> GeneralizedOp:
+        parts = token.split(_SEPARATOR)
+        if len(parts) != 3:
+            raise ArchitectureError(f"a generalized operator is operation/activation/initialization, got {token!r}")
+        return cls(*parts)
+
+
+def operator_labels() -> tuple[str, ...]:
+    """Every distinct operator label (``none`` excluded)."""
+    return tuple(
+        dict.fromkeys(GeneralizedOp(o, a, i).label for o in OPERATIONS[1:] for a in ACTIVATIONS for i in INITIALIZATIONS)
+    )
+
+
+@dataclass(frozen=True)
+class GeneralizedCell:
+    """One cell; ``ops[e]`` is the generalized operator on edge ``EDGES[e]``."""
+
+    ops: tuple[GeneralizedOp, ...]
+    kind: ClassVar[str] = "nb201-gen"
+
+    def __post_init__(self) -> None:
+        if len(self.ops) != len(EDGES):
+            raise ArchitectureError(f"a cell has {len(EDGES)} edges, got {len(self.ops)} operators")
+
+    @property
+    def key(self) -> str:
+        return self.kind + ":" + canonical_cell(tuple(op.label for op in self.ops)).split(":", 1)[1]
+
+    @property
+    def base(self) -> NB201Cell:
+        """The plain NB201 cell with the same operations."""
+        return NB201Cell(tuple(op.operation for op in self.ops))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "ops": [op.token for op in self.ops]}
+
+    def __str__(self) -> str:
+        groups = []
+        for node in range(1, 4):
+            tokens = [f"{self.ops[e].label}~{i}" for e, (i, j) in enumerate(EDGES) if j == node]
+            groups.append("|" + "|".join(tokens) + "|")
+        return "+".join(groups)
+
+
+class GeneralizedSpace(SearchSpace):
+    """Every cell of NB201 topology with a generalized operator per present edge."""
+
+    name = "nb201-gen"
+
+    def __init__(self, channels: int = 16, cells: int = 5) -> None:
+        if channels < 1 or cells < 1:
+            raise ConfigError(f"networks need --nb201-channels >= 1 and --nb201-cells >= 1, got {channels} and {cells}")
+        self.channels = channels
+        self.cells = cells
+        self.op_vocabulary = (INPUT, OUTPUT, *operator_labels())
+        self._skip_rate = 0.0
+        self._skeleton = NB201Space(channels, cells)
+
+    # -- members -------------------------------------------------------------------------------------
+    def decode(self, data: Mapping[str, Any]) -> GeneralizedCell:
+        if data.get("kind") != GeneralizedCell.kind or not isinstance(data.get("ops"), list):
+            raise ArchitectureError(f"not a generalized-operator cell: {dict(data)!r}")
+        return GeneralizedCell(tuple(GeneralizedOp.parse(str(t)) for t in data["ops"]))
+
+    def validate(self, arch: Architecture) -> None:
+        if not isinstance(arch, GeneralizedCell):
+            raise ArchitectureError(f"{self.name} expects a GeneralizedCell, got {type(arch).__name__}")
+
+    @property
+    def size(self) -> int:
+        return (len(OPERATIONS) * len(ACTIVATIONS) * len(INITIALIZATIONS)) ** len(EDGES)
+
+    def sample(self, rng: np.random.Generator) -> GeneralizedCell:
+        return self.from_decisions([d.choices[int(rng.integers(len(d.choices)))] for d in self.decisions()])
+
+    def mutate(self, arch: Architecture, rng: np.random.Generator) -> GeneralizedCell:
+        """One decision (an edge's operation, activation or initialization) changed."""
+        values = list(self.to_decisions(arch))
+        decisions = self.decisions()
+        k = int(rng.integers(len(decisions)))
+        others = [c for c in decisions[k].choices if c != values[k]]
+        values[k] = others[int(rng.integers(len(others)))]
+        return self.from_decisions(values)
+
+    def neighbours(self, arch: Architecture) -> list[GeneralizedCell]:
+        values = self.to_decisions(arch)
+        return [
+            self.from_decisions(values[:k] + (choice,) + values[k + 1 :])
+            for k, decision in enumerate(self.decisions())
+            for choice in decision.choices
+            if choice != values[k]
+        ]
+
+    # -- decisions (one operation, activation and initialization per edge) -------------------------
+    def decisions(self) -> tuple[Decision, ...]:
+        out = []
+        for i, j in EDGES:
+            out += [
+                Decision(f"edge_{i}_{j}", OPERATIONS),
+                Decision(f"activation_{i}_{j}", ACTIVATIONS),
+                Decision(f"init_{i}_{j}", INITIALIZATIONS),
+            ]
+        return tuple(out)
+
+    def to_decisions(self, arch: Architecture) -> tuple[str, ...]:
+        assert isinstance(arch, GeneralizedCell)
+        return tuple(v for op in arch.ops for v in (op.operation, op.activation, op.initialization))
+
+    def from_decisions(self, values: Sequence[str]) -> GeneralizedCell:
+        if len(values) != 3 * len(EDGES):
+            raise ArchitectureError(f"{self.name} expects {3 * len(EDGES)} decisions, got {len(values)}")
+        return GeneralizedCell(tuple(GeneralizedOp(*values[k : k + 3]) for k in range(0, len(values), 3)))
+
+    # -- graph and network ---------------------------------------------------------------------------
+    def to_graph(self, arch: Architecture) -> CellGraph:
+        """NB201's node-op DAG of the cell, each node labelled with its operator."""
+        assert isinstance(arch, GeneralizedCell)
+        graph = self._skeleton.to_graph(arch.base)
+        return CellGraph((INPUT, *(op.label for op in arch.ops), OUTPUT), graph.adjacency)
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
+        from nas_gpnas.networks import build_generalized_network
+
+        assert isinstance(arch, GeneralizedCell)
+        return build_generalized_network(arch.ops, input_shape, num_classes, self.channels, self.cells, self._skip_rate)
+
+    @contextmanager
+    def skip_dropout(self, rate: float) -> Iterator[None]:
+        """Networks built inside the block drop their skip connections' outputs at ``rate`` in training."""
+        if not 0.0 <= rate < 1.0:
+            raise ConfigError(f"a skip-connection dropout rate must be in [0, 1), got {rate}")
+        previous, self._skip_rate = self._skip_rate, rate
+        try:
+            yield
+        finally:
+            self._skip_rate = previous

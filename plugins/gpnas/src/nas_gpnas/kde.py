@@ -1,0 +1,154 @@
+"""Algorithm 1 of the paper: BOHB's TPE-style sampler, as a configuration selector for SMAC.
+
+For a space D, with probability rho the sample is uniformly random. Otherwise the largest budget b
+with at least N_min + 2 observations is chosen (none: random); its observations are split by cost
+into the best N_{b,l} = max(N_min, q N_b) and the next N_{b,g} = max(N_min, N_b - N_{b,l}) (Eq. 3),
+one kernel density estimate is fitted to each (l and g, Eq. 2), N_s candidates are drawn from l
+with its bandwidths widened by the factor b_w (the paper's l'), and the candidate with the highest
+l(x)/g(x) is returned. Defaults are BOHB's (Falkner et al. 2018), which the paper builds on and
+does not restate: N_min = dimensions + 1, q = 15%, rho = 1/3, b_w = 3, N_s = 64.
+
+The spaces GPNAS searches are categorical, so the kernels are Aitchison-Aitken's (as BOHB's, via
+statsmodels): a value keeps its observed category with probability 1 - bw and takes any other with
+bw / (c - 1); bandwidths follow the normal reference rule on the category indices, clipped to
+[min_bandwidth, (c - 1) / c] so that the kernel stays a distribution.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from ConfigSpace import CategoricalHyperparameter, Configuration, ConfigurationSpace
+from ConfigSpace.exceptions import ForbiddenValueError
+from smac.main.config_selector import ConfigSelector
+from smac.main.exceptions import ConfigurationSpaceExhaustedException
+from smac.runhistory.enumerations import StatusType
+from smac.scenario import Scenario
+
+from nas_core.errors import ConfigError
+
+from nas_gpnas.decoupling import config_key
+
+_RANDOM_TRIES = 1000  # draws of a random allowed (not forbidden) configuration before giving up
+
+
+@dataclass(frozen=True)
+class KDESettings:
+    min_points: int | None = None  # N_min; None: number of hyperparameters + 1
+    top_fraction: float = 0.15  # q
+    random_fraction: float = 1 / 3  # rho
+    bandwidth_factor: float = 3.0  # b_w
+    samples: int = 64  # N_s
+    min_bandwidth: float = 1e-3
+
+
+class KDEConfigSelector(ConfigSelector):
+    """Yields configurations by Algorithm 1, never one SMAC has already seen."""
+
+    def __init__(self, scenario: Scenario, settings: KDESettings, seed: int) -> None:
+        super().__init__(scenario, retrain_after=1)
+        space = scenario.configspace
+        hyperparameters = list(space.values())
+        if not all(isinstance(h, CategoricalHyperparameter) for h in hyperparameters):
+            raise ConfigError("GPNAS's kde sampler handles categorical search spaces only")
+        self._settings = settings
+        self._rng = np.random.default_rng(seed)
+        self._sizes = np.array([len(h.choices) for h in hyperparameters])
+        self._n_min = settings.min_points or len(hyperparameters) + 1
+        self._vectors: dict[int, np.ndarray] = {}  # SMAC's config id -> its vector
+
+    def __iter__(self) -> Iterator[Configuration]:
+        assert self._runhistory is not None
+        seen = {config_key(c) for c in self._runhistory.get_configs()}
+        while True:
+            config = self._propose(seen) or self._unseen_random(seen)
+            seen.add(config_key(config))
+            yield config
+
+    # -- Algorithm 1 -------------------------------------------------------------------------------
+    def _propose(self, seen: set[bytes]) -> Configuration | None:
+        """Algorithm 1's sample, or None where it falls back to a random one (rho, too few data)."""
+        s = self._settings
+        if self._rng.random() < s.random_fraction:
+            return None
+        observed = self._largest_budget_data()
+        if observed is None:
+            return None
+        x, cost = observed
+        order = np.argsort(cost, kind="stable")
+        n_good = max(self._n_min, int(s.top_fraction * len(x)))
+        n_bad = max(self._n_min, len(x) - n_good)
+        good, bad = x[order[:n_good]], x[order[n_good : n_good + n_bad]]
+        if len(bad) == 0:
+            return None
+        bw_good, bw_bad = self._bandwidths(good), self._bandwidths(bad)
+        wide = np.clip(bw_good * s.bandwidth_factor, s.min_bandwidth, (self._sizes - 1) / self._sizes)
+        # N_s draws from l' (a good observation, each value resampled with its widened bandwidth)
+        centres = good[self._rng.integers(len(good), size=s.samples)]
+        keep = self._rng.random(centres.shape) < 1 - wide
+        candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
+        scores = self._log_density(candidates, good, bw_good) - self._log_density(candidates, bad, bw_bad)
+        # the best by l/g that SMAC has not seen and the space allows
+        for i in np.argsort(-scores, kind="stable"):
+            config = self._allowed(candidates[i])
+            if config is not None and config_key(config) not in seen:
+                return config
+        return None
+
+    def _largest_budget_data(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Observations (vectors, costs) of the largest budget with at least N_min + 2 of them."""
+        assert self._runhistory is not None
+        by_budget: dict[float | None, list[tuple[np.ndarray, float]]] = defaultdict(list)
+        for key, value in self._runhistory.items():
+            if value.status == StatusType.RUNNING:
+                continue
+            vector = self._vectors.get(key.config_id)
+            if vector is None:
+                vector = self._vectors[key.config_id] = self._runhistory.get_config(key.config_id).get_array()
+            by_budget[key.budget].append((vector, float(value.cost)))
+        for budget in sorted(by_budget, key=lambda b: -np.inf if b is None else b, reverse=True):
+            rows = by_budget[budget]
+            if len(rows) >= self._n_min + 2:
+                return np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        return None
+
+    def _bandwidths(self, data: np.ndarray) -> np.ndarray:
+        """Normal reference rule per dimension, kept in the valid range of the categorical kernel."""
+        s = self._settings
+        raw = 1.06 * data.std(axis=0) * len(data) ** (-1 / 5)
+        return np.clip(raw, s.min_bandwidth, (self._sizes - 1) / self._sizes)
+
+    def _log_density(self, x: np.ndarray, data: np.ndarray, bw: np.ndarray) -> np.ndarray:
+        """log of the mean over data of the product over dimensions of Aitchison-Aitken kernels,
+        for every row of ``x``."""
+        same = x[:, None, :] == data[None, :, :]
+        kernel = np.where(same, 1 - bw, bw / np.maximum(self._sizes - 1, 1))
+        return np.log(np.maximum(np.prod(kernel, axis=2).mean(axis=1), 1e-300))
+
+    # -- random configurations ---------------------------------------------------------------------
+    def _allowed(self, vector: np.ndarray) -> Configuration | None:
+        space: ConfigurationSpace = self._scenario.configspace
+        try:
+            config = Configuration(space, vector=vector)
+            config.check_valid_configuration()
+        except ForbiddenValueError:
+            return None
+        return config
+
+    def _random(self) -> Configuration:
+        for _ in range(_RANDOM_TRIES):
+            config = self._allowed(self._rng.integers(self._sizes).astype(float))
+            if config is not None:
+                config.origin = "Random Search"
+                return config
+        raise ConfigurationSpaceExhaustedException()
+
+    def _unseen_random(self, seen: set[bytes]) -> Configuration:
+        for _ in range(_RANDOM_TRIES):
+            config = self._random()
+            if config_key(config) not in seen:
+                return config
+        raise ConfigurationSpaceExhaustedException()

@@ -1,0 +1,236 @@
+"""One BOHB over one configuration space, driven through SMAC3's ask/tell interface.
+
+SMAC's ``MultiFidelityFacade`` is BOHB's structure: Hyperband brackets (successive halving over
+budgets, here training epochs) whose configurations come from a model: the paper's Algorithm 1,
+a TPE-style pair of kernel density estimates (``sampler="kde"``, the default, :mod:`nas_gpnas.kde`),
+or SMAC's own random forest with expected improvement (``sampler="smac"``). On a
+single-fidelity table the budget range is one point and every trial runs at full fidelity.
+
+Three things SMAC does not do for us:
+
+- **No output files.** SMAC writes its scenario when the facade is built; that happens inside a
+  temporary directory that is removed right away, and every ``tell`` passes ``save=False``.
+- **Rounds.** SMAC never proposes a configuration twice. D_sk of a cell has a few dozen members,
+  so a searcher that has proposed all of them starts a new round: a fresh facade (seeded from the
+  searcher's seed and the round) that goes through the topologies again, now paired with the
+  operators found since.
+- **Exact resume.** SMAC's generators cannot be saved; the searcher's state is the log of what it
+  was told, and loading it replays the same ask/tell sequence into fresh facades, which (being
+  seeded) propose exactly what they proposed before.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ConfigSpace import Configuration, ConfigurationSpace
+from smac import MultiFidelityFacade, Scenario
+from smac.main.config_selector import ConfigSelector
+from smac.main.exceptions import ConfigurationSpaceExhaustedException
+from smac.model.random_forest import RandomForest
+from smac.runhistory.dataclasses import TrialInfo, TrialValue
+from smac.runhistory.enumerations import StatusType
+
+from nas_core.config import stable_seed
+from nas_core.errors import PluginError
+
+from nas_gpnas.decoupling import Values, config_key, plain
+from nas_gpnas.kde import KDEConfigSelector, KDESettings
+
+logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
+
+SAMPLERS = ("kde", "smac")
+_CHALLENGERS = 1000  # random configurations the acquisition maximizer scores (SMAC's 10000 is for big spaces)
+
+
+@dataclass(frozen=True)
+class BOHBSettings:
+    sampler: str = "kde"
+    eta: int = 3  # Hyperband's halving rate (BOHB's default)
+    min_budget: float | None = None  # epochs; None (with max_budget None): a single fidelity
+    max_budget: float | None = None
+    kde: KDESettings = field(default_factory=KDESettings)
+
+    @property
+    def multi_fidelity(self) -> bool:
+        return self.max_budget is not None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A configuration to evaluate, at ``budget`` epochs (None: full fidelity)."""
+
+    values: Values
+    budget: float | None
+
+
+class _SeenConfigs(list):
+    """A list of configurations whose ``in`` is a hash lookup rather than a scan of comparisons."""
+
+    def __init__(self, configs: Iterable[Configuration] = ()) -> None:
+        super().__init__(configs)
+        self._keys = {config_key(c) for c in self}
+
+    def append(self, config: Configuration) -> None:
+        super().append(config)
+        self._keys.add(config_key(config))
+
+    def __contains__(self, config: object) -> bool:
+        return isinstance(config, Configuration) and config_key(config) in self._keys
+
+
+class FastConfigSelector(ConfigSelector):
+    """SMAC's configuration selector, made to scale to the thousands of answers a filtered search
+    feeds back (same proposals, less time):
+
+    - its list of processed configurations, tested for every challenger, gets hash lookups;
+    - the incumbent's predicted cost is computed in one batch rather than one forest call per
+      observed configuration (SMAC 2.4.1 ``_get_x_best``).
+    """
+
+    @property  # type: ignore[override]
+    def _processed_configs(self) -> _SeenConfigs:
+        return self._seen
+
+    @_processed_configs.setter
+    def _processed_configs(self, configs: Iterable[Configuration]) -> None:
+        self._seen = _SeenConfigs(configs)
+
+    def _get_x_best(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        assert self._model is not None
+        means, _ = self._model.predict_marginalized(X)
+        best = int(np.argmin(means[:, 0]))
+        return X[best], float(means[best, 0])
+
+
+class BOHBSearcher:
+    """Ask for a configuration, tell its cost (lower is better), again and again."""
+
+    def __init__(self, label: str, space: ConfigurationSpace, settings: BOHBSettings, seed: int) -> None:
+        self.label = label
+        self.space = space
+        self.settings = settings
+        self.seed = seed
+        self.round = 0
+        # What it was told, (values, budget, cost, crashed), in order; None marks a new round.
+        self.log: list[tuple[Values, float | None, float, bool] | None] = []
+        self._facade = self._new_facade()
+        self._pending: TrialInfo | None = None
+
+    # -- SMAC --------------------------------------------------------------------------------------
+    def _new_facade(self) -> MultiFidelityFacade:
+        s = self.settings
+        seed = stable_seed(self.seed, self.label, self.round) % 2**31
+        low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (1, 1)
+        n_initial = len(self.space) + 1  # N_min of Algorithm 1: one more than the dimensions
+        # SMAC seeds and draws from the space object itself: each facade gets its own copy, so no
+        # two facades (or a facade and the caller) share a random stream.
+        space = copy.deepcopy(self.space)
+        with tempfile.TemporaryDirectory(prefix="nas-gpnas-smac-") as scratch:
+            scenario = Scenario(
+                space,
+                name=f"gpnas-{self.label}-{self.round}",
+                output_directory=Path(scratch) / "smac",
+                deterministic=True,
+                n_trials=2**31 - 1,  # the nas budget decides when to stop
+                min_budget=low,
+                max_budget=high,
+                seed=seed,
+            )
+            if s.sampler == "kde":
+                selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed)
+                initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=0)
+            else:
+                selector = FastConfigSelector(scenario)
+                initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial)
+            return MultiFidelityFacade(
+                scenario,
+                None,
+                # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves
+                # grown depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
+                model=RandomForest(
+                    space,
+                    log_y=True,
+                    n_trees=10,
+                    ratio_features=1.0,
+                    min_samples_split=2,
+                    min_samples_leaf=1,
+                    max_leaf_nodes=None,  # type: ignore[arg-type]
+                    n_jobs=1,
+                    seed=seed,
+                ),
+                acquisition_maximizer=MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS),
+                initial_design=initial,
+                intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=s.eta),
+                config_selector=selector,
+                logging_level=False,
+                overwrite=True,
+            )
+
+    def _ask_info(self) -> TrialInfo:
+        try:
+            return self._facade.ask()
+        except (ConfigurationSpaceExhaustedException, StopIteration):
+            self.renew()
+            try:
+                return self._facade.ask()
+            except (ConfigurationSpaceExhaustedException, StopIteration) as exc:
+                raise PluginError(f"GPNAS's {self.label} searcher cannot propose any configuration") from exc
+
+    def renew(self) -> None:
+        """Start a new round: a fresh facade (an unanswered suggestion is dropped)."""
+        self.round += 1
+        self._facade = self._new_facade()
+        self._pending = None
+        self.log.append(None)
+
+    # -- ask / tell --------------------------------------------------------------------------------
+    def ask(self) -> Suggestion:
+        if self._pending is not None:
+            raise RuntimeError(f"{self.label}: ask() twice without tell()")
+        self._pending = self._ask_info()
+        budget = self._pending.budget if self.settings.multi_fidelity else None
+        return Suggestion(plain(self._pending.config), budget)
+
+    def tell(self, cost: float, *, crashed: bool = False) -> None:
+        """The cost of the last suggestion (finite; a crash is told as a bad finite cost)."""
+        info, self._pending = self._pending, None
+        if info is None:
+            raise RuntimeError(f"{self.label}: tell() without ask()")
+        status = StatusType.CRASHED if crashed else StatusType.SUCCESS
+        self._facade.tell(info, TrialValue(cost=float(cost), status=status), save=False)
+        budget = info.budget if self.settings.multi_fidelity else None
+        self.log.append((plain(info.config), budget, float(cost), crashed))
+
+    # -- state -------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        if self._pending is not None:
+            raise RuntimeError(f"{self.label}: state saved between ask() and tell()")
+        return {"log": list(self.log)}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Replay the told sequence into fresh facades (deterministic: same seeds, same calls)."""
+        self.round = 0
+        self.log = []
+        self._pending = None
+        self._facade = self._new_facade()
+        for entry in state["log"]:
+            if entry is None:  # renewing here is what the exhausted ask (or the strategy) did then
+                self.renew()
+                continue
+            values, budget, cost, crashed = entry
+            suggestion = self.ask()
+            if suggestion.values != values or suggestion.budget != budget:
+                raise PluginError(
+                    f"GPNAS's {self.label} searcher does not replay its saved history "
+                    f"(proposed {suggestion.values} at {suggestion.budget}, the study holds {values} at {budget}); "
+                    "was the study written with another SMAC version?"
+                )
+            self.tell(cost, crashed=crashed)

@@ -1,0 +1,163 @@
+"""The GPNAS search strategy: two BOHBs over D_sk and D_op make every child (paper III.B, Fig. 2).
+
+Algorithm 1 of the paper: for D in (D_sk, D_op), the searcher of D samples x_D; the child model is
+the combination {x_Dsk, x_Dop}. It is estimated (by the predictor filter, a table, or training)
+and both searchers are told the result: the real accuracy, or, for a child the filter judged not
+worth training, its prediction (an untold SMAC trial would stall its Hyperband bracket, and the
+prediction is the best knowledge of that child there is). Each searcher models its own space, so
+the topology search is not blurred by the operators (Jiang et al.'s decoupling) and vice versa.
+
+Both searchers run the same Hyperband schedule and are asked and told in lockstep, so they agree
+on each child's budget (epochs). Should they disagree (after one of them started a new round),
+both start a new round together.
+
+A proposal the study has already answered (evaluated, or predicted by the filter) is told to the
+searchers at once and not proposed again: it would cost a duplicate trial and teach nothing.
+
+With ``--gpnas-topology`` the topology is fixed and only the operator searcher runs (the stability
+analysis of paper IV.E).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from nas_core.architecture import Architecture
+from nas_core.budget import Budget, budget_status
+from nas_core.errors import ArchitectureError, PluginError
+from nas_core.hookspecs import hookimpl
+from nas_core.spaces.base import SearchSpace
+from nas_core.study import StudyView
+from nas_core.types import Candidate, Result, Status
+
+from nas_gpnas.decoupling import Decoupling, Values
+from nas_gpnas.searcher import BOHBSearcher, Suggestion
+
+TOPOLOGY, OPERATORS = "topology", "operators"
+MAX_KNOWN_IN_A_ROW = 100  # answered proposals absorbed per call before one is proposed regardless
+
+
+class GPNAS:
+    def __init__(
+        self,
+        space: SearchSpace,
+        decoupling: Decoupling,
+        searchers: Mapping[str, BOHBSearcher],
+        *,
+        fidelities: Sequence[int] | None,
+        skip_dropout: float,
+        topology: Values | None = None,
+    ) -> None:
+        if OPERATORS not in searchers:
+            raise ValueError("GPNAS needs an operator searcher")
+        self.space = space
+        self.decoupling = decoupling
+        self.searchers = dict(searchers)
+        self.fidelities = tuple(sorted(fidelities)) if fidelities else None
+        self.skip_dropout = skip_dropout
+        self.fixed_topology = topology
+        self.pending: tuple[str, int | None] | None = None  # (key, fidelity) of the proposed child
+        self.predicted: dict[tuple[str, int | None], float] = {}
+        self.worst_cost = 0.0  # crashes are told as the worst cost seen (SMAC needs a finite one)
+
+    # -- proposing ---------------------------------------------------------------------------------
+    @hookimpl
+    def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
+        for attempt in range(MAX_KNOWN_IN_A_ROW + 1):
+            asked = self._ask()
+            topology = asked[TOPOLOGY].values if TOPOLOGY in asked else self.fixed_topology
+            try:
+                arch = self.decoupling.join(topology, asked[OPERATORS].values)
+            except ArchitectureError:  # a combination the space does not hold (a table's missing row)
+                self._tell(self.worst_cost, crashed=True)
+                continue
+            fidelity = self._fidelity(asked[OPERATORS].budget)
+            known = self._known(study, arch, fidelity)
+            if known is not None and attempt < MAX_KNOWN_IN_A_ROW:
+                self._tell(-known)
+                continue
+            self.pending = (arch.key, fidelity)
+            meta = {"skip_dropout": self.skip_dropout * (1.0 - search_progress(study))}
+            return [Candidate(arch, fidelity, origin="gpnas", meta=meta)]
+        raise AssertionError("unreachable: the last attempt always proposes")
+
+    def _ask(self) -> dict[str, Suggestion]:
+        """One suggestion from every searcher, at one budget."""
+        for _ in range(2):
+            asked = {name: searcher.ask() for name, searcher in self.searchers.items()}
+            if len({s.budget for s in asked.values()}) == 1:
+                return asked
+            for searcher in self.searchers.values():
+                searcher.renew()
+        raise PluginError("GPNAS's searchers disagree on the budget even in a new round")
+
+    def _fidelity(self, budget: float | None) -> int | None:
+        """SMAC's (real-valued) Hyperband budget as epochs, or as the nearest recorded fidelity."""
+        if budget is None:
+            return None
+        if self.fidelities:
+            return next((f for f in self.fidelities if f >= budget - 1e-6), self.fidelities[-1])
+        return max(1, round(budget))
+
+    def _known(self, study: StudyView, arch: Architecture, fidelity: int | None) -> float | None:
+        done = study.find(arch, fidelity)
+        if done is not None:
+            return done.result.objective if done.result.ok else -self.worst_cost
+        return self.predicted.get((arch.key, fidelity))
+
+    # -- feedback ----------------------------------------------------------------------------------
+    @hookimpl
+    def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
+        if self.pending != (candidate.arch.key, candidate.fidelity):
+            return  # not ours (cannot happen while GPNAS is the only strategy)
+        self.pending = None
+        if not result.ok:
+            self._tell(self.worst_cost, crashed=True)
+            return
+        assert result.objective is not None
+        self._tell(-result.objective)
+        if result.status is Status.PREDICTED:
+            self.predicted[(candidate.arch.key, candidate.fidelity)] = result.objective
+
+    def _tell(self, cost: float, *, crashed: bool = False) -> None:
+        for searcher in self.searchers.values():
+            searcher.tell(cost, crashed=crashed)
+        self.worst_cost = max(self.worst_cost, cost)
+
+    # -- the skip-connection blocker ---------------------------------------------------------------
+    @hookimpl(wrapper=True)
+    def nas_estimate(self, candidate: Candidate, study: StudyView) -> Generator[None, Result | None, Result | None]:
+        """Train the candidate with the dropout rate on skip connections it was proposed with."""
+        rate = float(candidate.meta.get("skip_dropout", 0.0))
+        blocker = getattr(self.space, "skip_dropout", None)
+        if rate <= 0.0 or blocker is None:
+            return (yield)
+        with blocker(rate):
+            return (yield)
+
+    # -- state -------------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "worst_cost": self.worst_cost,
+            "predicted": [(key, fidelity, value) for (key, fidelity), value in self.predicted.items()],
+            "searchers": {name: searcher.state_dict() for name, searcher in self.searchers.items()},
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.worst_cost = float(state["worst_cost"])
+        self.predicted = {(key, fidelity): float(value) for key, fidelity, value in state["predicted"]}
+        self.pending = None
+        for name, searcher in self.searchers.items():
+            searcher.load_state_dict(state["searchers"][name])
+
+
+def search_progress(study: StudyView) -> float:
+    """The fraction of the trial or search-time budget used (the tighter), in [0, 1]."""
+    budget = study.spec.budget
+    if budget.trials is None and budget.seconds is None:
+        return 0.0
+    remaining = budget_status(Budget(budget.trials, budget.seconds), study.usage).remaining
+    return min(1.0, max(0.0, 1.0 - remaining))

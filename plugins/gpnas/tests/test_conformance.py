@@ -1,0 +1,26 @@
+"""The core's conformance kit for each GPNAS entry point (small budgets on the real NB201 table)."""
+
+from nas_core.testing import PluginConformance
+
+SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
+
+
+class TestGPNAS(PluginConformance):
+    plugins = ("gpnas",)
+    options = SMALL_FILTER
+    budget = 10
+    bad_options = {
+        "gpnas_eta": 1,
+        "gpnas_skip_dropout": 1.5,
+        "gpnas_topology": "0101",
+        "gpnas_kde_top": 0.0,
+        "gpnas_kde_samples": 0,
+        "gpnas_sampler": "tpe",
+    }
+
+
+class TestPredictorFilterBehindEvolution(PluginConformance):
+    plugins = ("evolution", "gpnas-predictor")
+    options = SMALL_FILTER
+    budget = 10
+    bad_options = {"gpnas_warmup": 1, "gpnas_filter_quantile": 2.0}

@@ -1,0 +1,149 @@
+"""The pieces of GPNAS: decoupled spaces, Algorithm 1, the predictor, the filter, the stability run."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from scipy.stats import spearmanr
+
+from nas_core.benchmarks.registry import load_benchmark
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
+from nas_core.session import open_session
+from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core.testing import require_data_dir
+from nas_core.types import Status
+
+from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
+from nas_gpnas.kde import KDESettings
+from nas_gpnas.predictor import GraphPredictor, PredictorSettings
+from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
+
+SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
+
+
+def run(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
+    spec = RunSpec(
+        plugins=plugins,
+        budget=Budget(trials=trials),
+        seed=seed,
+        benchmark="nb201",
+        dataset="cifar10",
+        options=options,
+        device="cpu",
+        data_dir=require_data_dir(),
+    )
+    session = open_session(spec)
+    try:
+        session.run()
+        return list(session.study.trials)
+    finally:
+        session.close()
+
+
+# -- decoupling (paper III.A) ----------------------------------------------------------------------
+def test_nb201_decouples_into_edges_present_and_operations_of_present_edges() -> None:
+    d = Decoupling.of(NB201Space())
+    topology, operators = d.topology_space(), d.operator_space()
+    assert len(topology) == 6 and all(set(h.choices) == {MISSING, PRESENT} for h in topology.values())
+    assert len(operators) == 6 and all("none" not in h.choices and len(h.choices) == 4 for h in operators.values())
+    cell = NB201Cell.from_str("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|")
+    sk, op = d.split(cell, {name: "nor_conv_3x3" for name in operators})
+    assert d.join(sk, op) == cell
+    assert sum(v == MISSING for v in sk.values()) == 2
+
+
+def test_topologies_whose_output_is_cut_off_are_forbidden() -> None:
+    d = Decoupling.of(NB201Space())
+    everything_cut = {h.name: MISSING for h in d.edges}
+    assert not d.connected(everything_cut)
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        assert d.connected(random_values(d.topology_space(), rng))
+
+
+# -- the searchers (paper III.B, Algorithm 1) -------------------------------------------------------
+def test_algorithm_1_learns_where_the_good_configurations_are() -> None:
+    """On a toy cost (number of edges not carrying conv_3x3), the second half of the asks is better."""
+    space = Decoupling.of(NB201Space()).operator_space()
+    settings = BOHBSettings(sampler="kde", kde=KDESettings(random_fraction=0.2))
+    searcher = BOHBSearcher("operators", space, settings, seed=1)
+    costs = []
+    for _ in range(60):
+        values = searcher.ask().values
+        cost = float(sum(v != "nor_conv_3x3" for v in values.values()))
+        searcher.tell(cost)
+        costs.append(cost)
+    assert np.mean(costs[30:]) < np.mean(costs[:15])
+
+
+def test_the_smac_forest_sampler_proposes_distinct_allowed_topologies() -> None:
+    d = Decoupling.of(NB201Space())
+    searcher = BOHBSearcher("topology", d.topology_space(), BOHBSettings(sampler="smac"), seed=2)
+    seen = []
+    for k in range(12):
+        values = searcher.ask().values
+        assert d.connected(values)
+        seen.append(tuple(sorted(values.items())))
+        searcher.tell(float(k))
+    assert len(set(seen)) == len(seen)
+
+
+def test_a_searcher_replays_its_history_exactly() -> None:
+    space = Decoupling.of(NB201Space()).topology_space()
+    settings = BOHBSettings(sampler="kde")
+    first = BOHBSearcher("topology", space, settings, seed=5)
+    for k in range(20):
+        first.ask()
+        first.tell(float(k % 7))
+    second = BOHBSearcher("topology", space, settings, seed=5)
+    second.load_state_dict(first.state_dict())
+    assert first.ask() == second.ask()
+
+
+# -- the predictor (paper III.C) ---------------------------------------------------------------------
+def test_the_predictor_ranks_unseen_nb201_cells() -> None:
+    table = load_benchmark("nb201", "cifar10", require_data_dir())
+    space = table.space
+    rng = np.random.default_rng(0)
+    archs = [space.sample(rng) for _ in range(300)]
+    accuracy = [table.query(a).metrics["valid_acc"] for a in archs]
+    predictor = GraphPredictor(space, 0, PredictorSettings(train_epochs=60))
+    predictor.fit(archs[:100], [None] * 100, accuracy[:100], seed=0)
+    predicted = predictor.predict(archs[100:], [None] * 200)
+    assert spearmanr(predicted, accuracy[100:]).statistic > 0.5
+
+
+def test_the_predictor_restores_its_weights() -> None:
+    space = NB201Space()
+    rng = np.random.default_rng(1)
+    archs = [space.sample(rng) for _ in range(10)]
+    predictor = GraphPredictor(space, 0, PredictorSettings(train_epochs=3))
+    predictor.fit(archs, [None] * 10, list(rng.random(10)), seed=0)
+    again = GraphPredictor(space, 0, PredictorSettings(train_epochs=3))
+    again.load_state_dict(predictor.state_dict())
+    assert again.predict(archs, [None] * 10) == predictor.predict(archs, [None] * 10)
+
+
+# -- the whole workflow (paper Fig. 2) ----------------------------------------------------------------
+def test_the_filter_answers_some_candidates_with_free_predictions() -> None:
+    trials = run(("gpnas",), 12, **SMALL_FILTER)
+    predicted = [t for t in trials if t.result.status is Status.PREDICTED]
+    assert predicted and all(t.result.info["predicted"] and t.result.cost_seconds == 0 for t in predicted)
+    assert sum(t.result.status is Status.COMPLETE for t in trials) == 12
+
+
+def test_without_the_filter_every_candidate_is_looked_up() -> None:
+    trials = run(("gpnas",), 12, gpnas_filter=False)
+    assert all(t.result.status is Status.COMPLETE for t in trials)
+
+
+def test_a_fixed_topology_searches_the_operators_only() -> None:
+    """The stability analysis of paper IV.E: D_sk fixed, D_op searched."""
+    trials = run(("gpnas",), 10, gpnas_topology="111011", gpnas_filter=False)
+    d = Decoupling.of(NB201Space())
+    for trial in trials:
+        sk, _ = d.split(trial.candidate.arch, {h.name: "nor_conv_3x3" for h in d.edges})
+        assert [sk[h.name] for h in d.edges] == [1, 1, 1, 0, 1, 1]
