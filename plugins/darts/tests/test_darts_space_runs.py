@@ -54,3 +54,17 @@ def test_impossible_combinations_fail_with_one_line(changes, message) -> None:
     with pytest.raises(ConfigError, match=message) as error:
         open_session(_spec(**changes))
     assert "\n" not in str(error.value)
+
+
+def test_another_strategy_searches_the_darts_space_with_the_core_trainer(tmp_path) -> None:
+    """``darts-space`` alone: random search over DARTS genotypes, each trained by the core."""
+    options = {"darts_channels": 2, "darts_layers": 3, "train_epochs": 1, "train_batch_size": 512}
+    spec = _spec(plugins=("random", "darts-space"), budget=Budget(trials=2), options=options)
+    session = open_session(spec, tmp_path / "study.db")
+    try:
+        session.run()
+        trials = session.study.trials
+        assert len(trials) == 2 and all(t.result.ok for t in trials)
+        assert {t.candidate.arch.to_dict()["kind"] for t in trials} == {"darts"}
+    finally:
+        session.close()
