@@ -66,8 +66,9 @@ def check(search: SupernetSearch, batches: int) -> dict[str, Any]:
         # exact product with v = grad_w' L_val(w') (what the finite difference approximates)
         second = SecondOrder(optimizer)
         original = [w.detach().clone() for w in weights]
+        stepped_weights = second.virtual_step(net, loss, train, lr)  # needs autograd: not under no_grad
         with torch.no_grad():
-            for w, s in zip(weights, second.virtual_step(net, loss, train, lr)):
+            for w, s in zip(weights, stepped_weights):
                 w.copy_(s)
         vector = list(torch.autograd.grad(loss(net(valid[0]), valid[1]), weights))
         with torch.no_grad():
