@@ -21,7 +21,6 @@ from nas_gpnas.predictor import PredictorSettings
 from nas_gpnas.searcher import SAMPLERS
 
 
-
 class Flag(NamedTuple):
     flag: str
     type: type

@@ -23,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
 from nas_core.architecture import Architecture
 from nas_core.budget import Budget, budget_status
 from nas_core.errors import ArchitectureError, PluginError
