@@ -15,8 +15,9 @@ How the method maps onto the hooks:
 - ``nas_budget``: ``--darts-epochs`` (the length of the cosine schedule) ends the search; a
   smaller ``--budget`` (trials = epochs, or time) stops it earlier.
 
-The search's answer is the architecture derived after the last epoch (``info["derived"]`` of the
-last trial); the study's best trial is the epoch whose supernet validated best.
+- ``nas_answer``: the architecture derived after the last epoch, which ``nas show``, ``nas export``,
+  ``nas retrain`` and ``nas draw`` use; the study's best trial is the epoch whose supernet
+  validated best, which need not derive the same cell.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
-from nas_core import BudgetStatus, Candidate, Config, ConfigError, PluginError, Result, SearchSpace, Status, StudyView
+from nas_core import Architecture, BudgetStatus, Candidate, Config, ConfigError, PluginError, Result, SearchSpace, Status, StudyView
 from nas_core import hookimpl
 from nas_core.options import OptionGroup
 from nas_core.registry import Registry
@@ -81,6 +82,12 @@ class DifferentiableSearch:
                 "darts (%s): the derived normal cell collapsed (parameter-free or cut off) at epoch %d: %s",
                 self.method, candidate.fidelity, result.info.get("derived"),
             )  # fmt: skip
+
+    @hookimpl
+    def nas_answer(self, study: StudyView, space: SearchSpace) -> Architecture | None:
+        """DARTS' result: the cell derived from the alphas after the last epoch, not the epoch
+        whose supernet validated best."""
+        return self.search.supernet.derive() if self.search.epoch > 0 else None
 
     @hookimpl
     def nas_budget(self, study: StudyView) -> BudgetStatus:
