@@ -31,7 +31,10 @@ class SearchLoop:
 
     Proposals the study already answered (duplicates) cost nothing and are not recorded as
     trials; a proposal of an architecture that is running right now waits for that result. After
-    ``max_duplicates`` duplicates in a row the space is taken as exhausted. After ``max_failures``
+    ``max_idle`` proposals in a row that spent no budget (duplicates, or predictions of a filter
+    that keeps re-predicting the same architectures) the space is taken as exhausted: without
+    that bound a small space whose every member is known would never spend its budget. After
+    ``max_failures``
     failed trials in a row the run stops with the last error: every recorded trial stays.
     """
 
@@ -43,7 +46,7 @@ class SearchLoop:
         *,
         executor: DaskExecutor | None = None,
         max_failures: int = 10,
-        max_duplicates: int = 1000,
+        max_idle: int = 1000,
     ) -> None:
         self.hooks = hooks
         self.study = study
@@ -51,11 +54,11 @@ class SearchLoop:
         self.executor = executor
         self.slots = executor.slots if executor is not None else 1
         self.max_failures = max_failures
-        self.max_duplicates = max_duplicates
+        self.max_idle = max_idle
         self._running: dict[Key, Candidate] = {}
         self._waiting: dict[Key, list[Candidate]] = {}
         self._failures = 0
-        self._duplicates = 0
+        self._idle = 0
 
     def run(self, on_trial: Callable[[Trial], None] | None = None) -> str:
         """Search; returns why it stopped."""
@@ -123,11 +126,14 @@ class SearchLoop:
         self.hooks.update(candidate, result, study)
         if result.status is Status.CACHED:
             return self._duplicate()
-        self._duplicates = 0
         trial = study.record(candidate, result, started, finished, self.states())
         if self._on_trial is not None:
             self._on_trial(trial)
-        stop = None
+        if result.status.consumes_budget:
+            self._idle = 0
+            stop = None
+        else:
+            stop = self._spent_nothing()
         for waiting in self._waiting.pop(self._key(candidate), []):
             self.hooks.update(waiting, cached_answer(trial), study)
             stop = self._duplicate() or stop
@@ -140,9 +146,12 @@ class SearchLoop:
 
     def _duplicate(self) -> str | None:
         self.study.duplicates += 1
-        self._duplicates += 1
-        if self._duplicates >= self.max_duplicates:
-            return f"no new architecture in {self._duplicates} proposals (search space exhausted?)"
+        return self._spent_nothing()
+
+    def _spent_nothing(self) -> str | None:
+        self._idle += 1
+        if self._idle >= self.max_idle:
+            return f"no budget spent in {self._idle} proposals in a row, all duplicates or predictions (search space exhausted?)"
         return None
 
     @staticmethod

@@ -12,6 +12,7 @@ from nas_core.config import RunSpec
 from nas_core.errors import DataError, TrialError
 from nas_core.session import open_session
 from nas_core.spaces.base import Capability
+from nas_core.types import Status
 
 DIGITS = "012"
 
@@ -113,4 +114,14 @@ def test_a_small_table_is_searched_to_exhaustion(tmp_path: Path) -> None:
     session = open_session(RunSpec(("random",), Budget(trials=10), benchmark=str(tmp_path / "five.csv")))
     reason = session.run()
     assert "exhausted" in reason and len(session.study.trials) == 5
+    session.close()
+
+
+def test_a_filter_that_predicts_everything_cannot_keep_the_search_running(tmp_path: Path) -> None:
+    (tmp_path / "five.csv").write_text("arch,valid_acc\n" + "".join(f"{c},{i}\n" for i, c in enumerate("abcde")))
+    spec = RunSpec(("random", "nastest_plugins.predict_all"), Budget(trials=10), benchmark=str(tmp_path / "five.csv"))
+    session = open_session(spec)
+    reason = session.run()
+    assert "no budget spent" in reason and session.study.usage.trials == 0
+    assert {t.result.status for t in session.study.trials} == {Status.PREDICTED}
     session.close()
