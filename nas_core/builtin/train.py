@@ -30,10 +30,11 @@ from nas_core.types import Candidate, Result
 if TYPE_CHECKING:  # torch is imported only by runs that train
     from nas_core.datasets.base import Dataset
     from nas_core.training.fit import DeviceData, TrainSettings
+    from nas_core.training.trial import NetworkBuilder
 
 
 class TrainEstimator:
-    def __init__(self, space: SearchSpace, data: DeviceData, settings: TrainSettings, seed: int, repeats: int = 1) -> None:
+    def __init__(self, space: NetworkBuilder, data: DeviceData, settings: TrainSettings, seed: int, repeats: int = 1) -> None:
         self.space = space
         self.data = data
         self.settings = settings

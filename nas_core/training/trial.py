@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import nn
 
 from nas_core.architecture import Architecture
 from nas_core.networks.common import with_standardization
-from nas_core.spaces.base import SearchSpace
 from nas_core.training.fit import DeviceData, FitReport, TrainSettings, fit
 from nas_core.training.measure import latency_ms, mflops, params_millions
+
+
+class NetworkBuilder(Protocol):
+    """What training needs of a search space: its ``build``. A plugin may pass its own builder
+    (one that copies shared weights into the network it builds, say)."""
+
+    def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> nn.Module: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +42,7 @@ class TrainedArchitecture:
 
 
 def train_architecture(
-    space: SearchSpace, arch: Architecture, data: DeviceData, settings: TrainSettings, seed: int
+    space: NetworkBuilder, arch: Architecture, data: DeviceData, settings: TrainSettings, seed: int
 ) -> TrainedArchitecture:
     """Build ``arch`` with weights initialised from ``seed``, train it, and measure it.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import torch
@@ -22,7 +22,6 @@ from torch import nn
 from nas_core.architecture import Architecture
 from nas_core.builtin.train import TrainEstimator
 from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
 from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
 from nas_core.study import StudyView
 from nas_core.training.fit import DeviceData, TrainSettings
@@ -129,7 +128,7 @@ class SharedWeightsEstimator(TrainEstimator):
     def __init__(self, space: MLPSpace, data: DeviceData, settings: TrainSettings, seed: int, repeats: int) -> None:
         self.store = BigramStore()
         self.builder = InheritingBuilder(space, self.store)
-        super().__init__(cast(SearchSpace, self.builder), data, settings, seed, repeats)
+        super().__init__(self.builder, data, settings, seed, repeats)
 
     @hookimpl
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
