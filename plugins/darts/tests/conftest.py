@@ -9,16 +9,15 @@ import torch
 
 from nas_core.datasets.builtin import digits
 from nas_core.registry import DatasetRequest
+from nas_core.training.device import one_torch_thread
 from nas_core.training.fit import DeviceData
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread() -> Iterator[None]:
+def _torch_on_one_thread() -> Iterator[None]:
     """Tiny supernets gain nothing from threads, and CI shares its cores; restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from nas_core.spaces.nb201 import NB201Cell
 
 from nas_gpnas.generalized import GeneralizedCell, GeneralizedOp, GeneralizedSpace
 from nas_gpnas.networks import initialize
-from nas_gpnas.predictor import one_thread
+from nas_core.training.device import one_torch_thread
 
 CONV = "nor_conv_3x3"
 
@@ -51,9 +51,9 @@ def test_initializations_share_the_variance_and_differ_in_shape(scheme: str) -> 
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny networks on a shared machine: threads only contend (see nas_gpnas.predictor.one_thread)."""
-    with one_thread():
+def _torch_on_one_thread():
+    """Tiny networks on a shared machine: threads only contend (see nas_core.training.device.one_torch_thread)."""
+    with one_torch_thread():
         yield
 
 

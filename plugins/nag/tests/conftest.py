@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import torch
+
+from nas_core.training.device import one_torch_thread
 
 HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:  # --import-mode=importlib does not add it
@@ -18,8 +19,6 @@ if HERE not in sys.path:  # --import-mode=importlib does not add it
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+def _torch_on_one_thread() -> Iterator[None]:
+    with one_torch_thread():
+        yield

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,24 +28,9 @@ from torch_geometric.data import Batch, Data
 from nas_core.architecture import Architecture
 from nas_core.graphnn import GCNEncoder, graph_data
 from nas_core.spaces.base import SearchSpace
+from nas_core.training.device import one_torch_thread
 
 from nas_gpnas.graphs import graph_vocabulary, predictor_graph
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread for the block.
-
-    The predictor's batches are a few dozen 8-node graphs: splitting such tiny kernels over
-    threads only adds synchronization, and on a machine whose cores are busy with other work it
-    made a fit 100x slower (measured: 25 s against 0.23 s for 20 steps on a loaded 2-core host).
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
 
 
 @dataclass(frozen=True)
@@ -175,7 +159,7 @@ class GraphPredictor:
         n = len(archs)
         size = min(n, s.batch_size)
         total = steps if steps is not None else (epochs or 0) * math.ceil(n / size)
-        with torch.random.fork_rng(devices=[]), one_thread():
+        with torch.random.fork_rng(devices=[]), one_torch_thread():
             torch.manual_seed(seed)
             if fresh or self.net is None:
                 self.net = self._new_net()
@@ -205,7 +189,7 @@ class GraphPredictor:
         if self.net is None:
             raise RuntimeError("the predictor has not been fitted")
         levels = torch.tensor([self.levels.index(f) for f in fidelities], dtype=torch.long)
-        with one_thread():
+        with one_torch_thread():
             out = self.net(self._batch(archs), levels) * self.scale + self.mean
         return [float(v) for v in out]
 

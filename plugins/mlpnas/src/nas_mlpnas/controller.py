@@ -11,28 +11,12 @@ may be training on the accelerator.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 from torch import nn
 
 from nas_mlpnas.grammar import Grammar
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the controller's tiny operations on one thread, then give the children theirs back.
-
-    An LSTM step is a few microseconds of work; spread over threads on a busy machine it waited
-    tens of milliseconds for them (measured: 71 ms per NB201 sample on 2 threads, 3 ms on one).
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def step_masks(grammar: Grammar, tokens: Sequence[int]) -> np.ndarray:

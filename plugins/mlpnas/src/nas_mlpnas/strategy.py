@@ -33,7 +33,9 @@ from nas_core.hookspecs import hookimpl
 from nas_core.spaces.base import SearchSpace
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result, Status
-from nas_mlpnas.controller import Controller, one_thread, step_masks
+from nas_core.training.device import one_torch_thread
+
+from nas_mlpnas.controller import Controller, step_masks
 from nas_mlpnas.grammar import Grammar
 from nas_mlpnas.reinforce import MovingBaseline, RewardStats, discounts
 
@@ -124,7 +126,7 @@ class MLPNAS:
         if self.settings.epochs and self.epoch >= self.settings.epochs:
             return []
         proposals = []
-        with one_thread():
+        with one_torch_thread():
             for _ in range(min(n, self.settings.batch - self.proposed)):
                 tokens = self._sample_unseen(study)
                 meta = {
@@ -148,7 +150,7 @@ class MLPNAS:
                 self.trained[tuple(tokens)] = reward
         self.samples.append(Sample(tokens, reward, candidate.meta.get("predicted"), result.status.value))
         if len(self.samples) == self.settings.batch:
-            with one_thread():
+            with one_torch_thread():
                 self._learn()
 
     def _sample_unseen(self, study: StudyView) -> list[int]:
