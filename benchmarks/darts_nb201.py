@@ -15,7 +15,7 @@ What was run in the time box of the issue (a shared 2-core machine; mnist1d's ep
 times digits', second order twice first order):
 
     NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets digits --retrain-seeds 1
-    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets mnist1d --epochs 10 --retrain-seeds 1 --random-cells 10
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets mnist1d --epochs 10 --retrain-seeds 1 --random-cells 20
 
 One JSON and one PNG per dataset (benchmarks/results/darts_nb201_<dataset>.{json,png}); each JSON
 records the command and protocol that produced it.
