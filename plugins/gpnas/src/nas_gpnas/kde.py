@@ -16,8 +16,8 @@ bw / (c - 1); bandwidths follow the normal reference rule on the category indice
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,7 +58,10 @@ class KDEConfigSelector(ConfigSelector):
         self._rng = np.random.default_rng(seed)
         self._sizes = np.array([len(h.choices) for h in hyperparameters])
         self._n_min = settings.min_points or len(hyperparameters) + 1
-        self._vectors: dict[int, np.ndarray] = {}  # SMAC's config id -> its vector
+        # Observations per budget, in the run history's order, of its leading finished trials (a
+        # finished trial never changes, so each ask reads only the trials added since the last).
+        self._rows: dict[float | None, _Rows] = {}
+        self._rows_read = 0
 
     def __iter__(self) -> Iterator[Configuration]:
         assert self._runhistory is not None
@@ -101,18 +104,24 @@ class KDEConfigSelector(ConfigSelector):
     def _largest_budget_data(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Observations (vectors, costs) of the largest budget with at least N_min + 2 of them."""
         assert self._runhistory is not None
-        by_budget: dict[float | None, list[tuple[np.ndarray, float]]] = defaultdict(list)
-        for key, value in self._runhistory.items():
+        history = self._runhistory
+        later: dict[float | None, _Rows] = {}  # finished trials after a running one: read again next time
+        caching = True
+        # the run history's own dict: its Mapping view iterates in Python
+        for key, value in islice(history._data.items(), self._rows_read, None):
             if value.status == StatusType.RUNNING:
+                caching = False
                 continue
-            vector = self._vectors.get(key.config_id)
-            if vector is None:
-                vector = self._vectors[key.config_id] = self._runhistory.get_config(key.config_id).get_array()
-            by_budget[key.budget].append((vector, float(value.cost)))
-        for budget in sorted(by_budget, key=lambda b: -np.inf if b is None else b, reverse=True):
-            rows = by_budget[budget]
-            if len(rows) >= self._n_min + 2:
-                return np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+            rows = self._rows if caching else later
+            vector = history.get_config(key.config_id).get_array()
+            rows.setdefault(key.budget, _Rows(len(self._sizes))).append(vector, float(value.cost))
+            self._rows_read += caching
+        for budget in sorted(set(self._rows) | set(later), key=lambda b: -np.inf if b is None else b, reverse=True):
+            parts = [r for r in (self._rows.get(budget), later.get(budget)) if r is not None and len(r)]
+            if sum(len(r) for r in parts) >= self._n_min + 2:
+                x = np.concatenate([r.x for r in parts]) if len(parts) > 1 else parts[0].x.copy()
+                cost = np.concatenate([r.cost for r in parts]) if len(parts) > 1 else parts[0].cost.copy()
+                return x, cost
         return None
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
@@ -152,3 +161,31 @@ class KDEConfigSelector(ConfigSelector):
             if config_key(config) not in seen:
                 return config
         raise ConfigurationSpaceExhaustedException()
+
+
+class _Rows:
+    """A growing table of observations: vectors and their costs."""
+
+    def __init__(self, dimensions: int) -> None:
+        self._x = np.empty((16, dimensions))
+        self._cost = np.empty(16)
+        self._n = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def append(self, vector: np.ndarray, cost: float) -> None:
+        if self._n == len(self._cost):
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._cost = np.concatenate([self._cost, np.empty_like(self._cost)])
+        self._x[self._n] = vector
+        self._cost[self._n] = cost
+        self._n += 1
+
+    @property
+    def x(self) -> np.ndarray:
+        return self._x[: self._n]
+
+    @property
+    def cost(self) -> np.ndarray:
+        return self._cost[: self._n]

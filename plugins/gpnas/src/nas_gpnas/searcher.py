@@ -35,6 +35,7 @@ from smac import MultiFidelityFacade, Scenario
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.model.random_forest import RandomForest
+from smac.runhistory import RunHistory
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
@@ -84,6 +85,40 @@ class _SeenConfigs(list):
 
     def __contains__(self, config: object) -> bool:
         return isinstance(config, Configuration) and config_key(config) in self._keys
+
+
+class FastRunHistory(RunHistory):
+    """SMAC's run history with the objective bounds kept up to date in O(1) per added trial.
+
+    SMAC 2.4.1 recomputes the bounds (min and max cost of the successful trials) from every trial
+    whenever one is added, which made a GPNAS run quadratic in its asks and tells. The bounds are
+    the same: an added successful trial widens them, any other leaves them; only when a successful
+    trial is replaced (never in GPNAS's ask/tell use) are they recomputed from scratch.
+    """
+
+    _added: TrialValue | None = None
+
+    def _add(self, k: Any, v: TrialValue, status: StatusType) -> None:
+        old = self._data.get(k)
+        self._added = None if old is not None and old.status == StatusType.SUCCESS else v
+        try:
+            super()._add(k, v, status)
+        finally:
+            self._added = None
+
+    def _update_objective_bounds(self) -> None:
+        added = self._added
+        if added is None or not self._objective_bounds:
+            super()._update_objective_bounds()
+            return
+        if added.status != StatusType.SUCCESS:
+            return
+        costs = added.cost if isinstance(added.cost, list) else [added.cost]
+        assert len(costs) == self._n_objectives
+        self._objective_bounds = [
+            (np.float64(min(low, float(c))), np.float64(max(high, float(c))))
+            for (low, high), c in zip(self._objective_bounds, costs)
+        ]
 
 
 class FastConfigSelector(ConfigSelector):
@@ -150,7 +185,7 @@ class BOHBSearcher:
             else:
                 selector = FastConfigSelector(scenario)
                 initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial)
-            return MultiFidelityFacade(
+            facade = MultiFidelityFacade(
                 scenario,
                 None,
                 # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves
@@ -173,6 +208,9 @@ class BOHBSearcher:
                 logging_level=False,
                 overwrite=True,
             )
+        # the same object every SMAC component holds, with the O(1) objective bounds
+        facade.runhistory.__class__ = FastRunHistory
+        return facade
 
     def _ask_info(self) -> TrialInfo:
         try:
