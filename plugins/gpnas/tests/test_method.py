@@ -147,3 +147,25 @@ def test_a_fixed_topology_searches_the_operators_only() -> None:
     for trial in trials:
         sk, _ = d.split(trial.candidate.arch, {h.name: "nor_conv_3x3" for h in d.edges})
         assert [sk[h.name] for h in d.edges] == [1, 1, 1, 0, 1, 1]
+
+
+def test_a_run_ends_once_every_child_of_a_small_space_is_known() -> None:
+    """Topology 101001 (a chain of three edges) leaves 64 operator choices, 40 distinct NB201 cells:
+    once all are known GPNAS proposes nothing more instead of idling through re-proposals."""
+    spec = RunSpec(
+        plugins=("gpnas",),
+        budget=Budget(trials=1000),
+        seed=0,
+        benchmark="nb201",
+        dataset="cifar10",
+        options={"gpnas_topology": "101001", "gpnas_filter": False},
+        device="cpu",
+        data_dir=require_data_dir(),
+    )
+    session = open_session(spec)
+    try:
+        assert session.run() == "the strategy has no more candidates"
+        trials = list(session.study.trials)
+    finally:
+        session.close()
+    assert len(trials) == len({t.candidate.arch.key for t in trials}) == 40

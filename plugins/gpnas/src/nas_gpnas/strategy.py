@@ -36,6 +36,9 @@ from nas_gpnas.searcher import BOHBSearcher, Suggestion
 
 TOPOLOGY, OPERATORS = "topology", "operators"
 MAX_KNOWN_IN_A_ROW = 100  # answered proposals absorbed per call before one is proposed regardless
+# Asks in a row, over calls, whose child the study already answered (or the space does not hold):
+# the spaces are taken as exhausted and GPNAS proposes nothing more, which ends the run.
+EXHAUSTED_AFTER = 1000
 
 
 class GPNAS:
@@ -60,20 +63,26 @@ class GPNAS:
         self.pending: tuple[str, int | None] | None = None  # (key, fidelity) of the proposed child
         self.predicted: dict[tuple[str, int | None], float] = {}
         self.worst_cost = 0.0  # crashes are told as the worst cost seen (SMAC needs a finite one)
+        self.stale = 0  # asks in a row that made no new child (see EXHAUSTED_AFTER)
+        self.exhausted_after = EXHAUSTED_AFTER
 
     # -- proposing ---------------------------------------------------------------------------------
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
         for attempt in range(MAX_KNOWN_IN_A_ROW + 1):
+            if self.stale >= self.exhausted_after:
+                return []  # every child the searchers make is known: the spaces are exhausted
             asked = self._ask()
             topology = asked[TOPOLOGY].values if TOPOLOGY in asked else self.fixed_topology
             try:
                 arch = self.decoupling.join(topology, asked[OPERATORS].values)
             except ArchitectureError:  # a combination the space does not hold (a table's missing row)
+                self.stale += 1
                 self._tell(self.worst_cost, crashed=True)
                 continue
             fidelity = self._fidelity(asked[OPERATORS].budget)
             known = self._known(study, arch, fidelity)
+            self.stale = 0 if known is None else self.stale + 1
             if known is not None and attempt < MAX_KNOWN_IN_A_ROW:
                 self._tell(-known)
                 continue
@@ -112,6 +121,8 @@ class GPNAS:
         if self.pending != (candidate.arch.key, candidate.fidelity):
             return  # not ours (cannot happen while GPNAS is the only strategy)
         self.pending = None
+        if result.status.consumes_budget:
+            self.stale = 0  # a known child proposed regardless was trained after all: news
         if not result.ok:
             self._tell(self.worst_cost, crashed=True)
             return
@@ -140,12 +151,14 @@ class GPNAS:
     def state_dict(self) -> dict[str, Any]:
         return {
             "worst_cost": self.worst_cost,
+            "stale": self.stale,
             "predicted": [(key, fidelity, value) for (key, fidelity), value in self.predicted.items()],
             "searchers": {name: searcher.state_dict() for name, searcher in self.searchers.items()},
         }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         self.worst_cost = float(state["worst_cost"])
+        self.stale = int(state.get("stale", 0))  # studies saved before the count: none
         self.predicted = {(key, fidelity): float(value) for key, fidelity, value in state["predicted"]}
         self.pending = None
         for name, searcher in self.searchers.items():
