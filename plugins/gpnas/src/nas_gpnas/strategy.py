@@ -13,6 +13,8 @@ both start a new round together.
 
 A proposal the study has already answered (evaluated, or predicted by the filter) is told to the
 searchers at once and not proposed again: it would cost a duplicate trial and teach nothing.
+When the searchers make nothing but such children for ``EXHAUSTED_AFTER`` asks in a row, the
+spaces are exhausted and GPNAS proposes nothing more, which ends the run.
 
 With ``--gpnas-topology`` the topology is fixed and only the operator searcher runs (the stability
 analysis of paper IV.E).
