@@ -34,8 +34,8 @@ class SearchLoop:
     ``max_idle`` proposals in a row that spent no budget (duplicates, or predictions of a filter
     that keeps re-predicting the same architectures) the space is taken as exhausted: without
     that bound a small space whose every member is known would never spend its budget. After
-    ``max_failures``
-    failed trials in a row the run stops with the last error: every recorded trial stays.
+    ``max_failures`` failed trials in a row the run stops with the last error: every recorded
+    trial stays.
     """
 
     def __init__(
