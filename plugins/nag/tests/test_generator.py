@@ -67,7 +67,7 @@ def test_the_discriminator_s_verdict_reaches_every_generator_module(straight_thr
     grammar = grammar_for(OpenDomainSpace(max_nodes=5))
     generator, out = decode(grammar, batch=16)
     discriminator = Discriminator(grammar.graph_vocabulary, (3,), TINY_GAN)
-    fake = discriminator.fake_batch(out, out.graphs(grammar), straight_through)
+    fake = discriminator.fake_batch(out, straight_through)
     discriminator(fake, torch.zeros(16, 1, dtype=torch.long)).sum().backward()
     for name in ("add_node", "add_edge", "prop", "labels"):
         grads = [p.grad for p in getattr(generator, name).parameters()]
@@ -84,3 +84,35 @@ def test_real_graphs_enter_the_discriminator_one_hot() -> None:
     batch = Batch.from_data_list([discriminator.real_data(grammar.to_graph(c)) for c in cells])
     assert torch.all(batch.x.sum(1) == 1)
     assert discriminator(batch, torch.zeros(3, 0, dtype=torch.long)).shape == (3,)
+
+
+@pytest.mark.parametrize("space", [NB201Space(), OpenDomainSpace(max_nodes=6)], ids=["nb201", "open"])
+@pytest.mark.parametrize("straight_through", [False, True])
+def test_the_batched_fake_graphs_are_the_core_s_graph_data(space, straight_through: bool) -> None:
+    from nas_core.graphnn import graph_data
+
+    grammar = grammar_for(space)
+    _, out = decode(grammar, batch=12)
+    discriminator = Discriminator(grammar.graph_vocabulary, (3,), TINY_GAN).eval()
+    fake = discriminator.fake_batch(out, straight_through)
+    nodes, edges = out.node_probs, out.edge_probs
+    if straight_through:
+        nodes = torch.zeros_like(nodes).scatter_(2, nodes.argmax(2, keepdim=True), 1.0)
+        edges = out.adjacency
+    reference = Batch.from_data_list([
+        graph_data(graph, grammar.graph_vocabulary, node_probs=nodes[b, :n], edge_probs=edges[b, :n, :n])
+        for b, (graph, n) in enumerate(zip(out.graphs(grammar), out.num_nodes.tolist()))
+    ])  # fmt: skip
+    labels = torch.zeros(12, 1, dtype=torch.long)
+    assert torch.allclose(discriminator(fake, labels), discriminator(reference, labels), atol=1e-6)
+    assert fake.x.shape == reference.x.shape and fake.edge_index.shape == reference.edge_index.shape
+
+
+def test_dropout_keeps_each_unit_with_probability_one_minus_p_and_rescales() -> None:
+    from nas_nag.generator import Dropout
+
+    torch.manual_seed(0)
+    out = Dropout(0.5).train()(torch.ones(200_000))
+    assert set(out.unique().tolist()) == {0.0, 2.0}
+    assert abs(out.mean().item() - 1.0) < 0.01
+    assert torch.equal(Dropout(0.5).eval()(torch.ones(3)), torch.ones(3))

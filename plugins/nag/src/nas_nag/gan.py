@@ -109,7 +109,7 @@ class NAG:
         fake_labels = all_labels[torch.randint(len(all_labels), (m,))]
         with torch.no_grad():
             generated = self.generator(torch.randn(m, s.noise_dim), fake_labels)
-        fake = self.discriminator.fake_batch(generated, generated.graphs(self.grammar), straight_through)
+        fake = self.discriminator.fake_batch(generated, straight_through)
         d_real = self.discriminator(real, real_labels)
         d_fake = self.discriminator(fake, fake_labels)
         target_real, target_fake = torch.ones(m), torch.zeros(m)
@@ -123,10 +123,16 @@ class NAG:
 
         fake_labels = all_labels[torch.randint(len(all_labels), (m,))]
         generated = self.generator(torch.randn(m, s.noise_dim), fake_labels)
-        fake = self.discriminator.fake_batch(generated, generated.graphs(self.grammar), straight_through)
-        g_loss = 0.5 * self._loss(self.discriminator(fake, fake_labels), torch.ones(m))
-        self.opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
+        fake = self.discriminator.fake_batch(generated, straight_through)
+        # D's own gradients of the generator's loss would be discarded (zeroed before D's next
+        # step), so they are not computed; the gradient still flows through D to the generator.
+        self.discriminator.requires_grad_(False)
+        try:
+            g_loss = 0.5 * self._loss(self.discriminator(fake, fake_labels), torch.ones(m))
+            self.opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+        finally:
+            self.discriminator.requires_grad_(True)
         self.opt_g.step()
         with torch.no_grad():
             return np.array([

@@ -40,8 +40,19 @@ from nas_nag.grammar import CellGrammar
 from nas_nag.settings import GANSettings
 
 
+class Dropout(nn.Dropout):
+    """``nn.Dropout`` with its mask drawn as ``rand >= p``: the same Bernoulli(1 - p) mask and
+    scaling, about 3x faster on CPU than torch's ``bernoulli_`` (measured 0.37 vs 1.05 ms for a
+    400 x 250 tensor on one thread), which made dropout a tenth of NAG's training time."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        return x * ((torch.rand_like(x) >= self.p) * (1.0 / (1.0 - self.p)))
+
+
 def mlp(in_features: int, hidden: int, out_features: int, dropout: float) -> nn.Sequential:
-    return nn.Sequential(nn.Linear(in_features, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, out_features))
+    return nn.Sequential(nn.Linear(in_features, hidden), nn.ReLU(), Dropout(dropout), nn.Linear(hidden, out_features))
 
 
 class LabelEmbeddings(nn.Module):
@@ -60,7 +71,8 @@ class LabelEmbeddings(nn.Module):
 
 class MessageRound(nn.Module):
     """msg_v = sum over in-neighbours u of M_f(h_v, h_u) (+ the same against the edges, M_b), then
-    h_v <- GRU(h_v, [msg_in; msg_out]). M is linear in (h_v, h_u), so the sums are two matmuls."""
+    h_v <- GRU(h_v, [msg_in; msg_out]). M is linear in (h_v, h_u), so the sums are two matmuls;
+    the four linear maps of ``h`` run as one (one larger matrix product instead of four)."""
 
     def __init__(self, dim: int) -> None:
         super().__init__()
@@ -74,8 +86,13 @@ class MessageRound(nn.Module):
         batch, nodes, dim = h.shape
         in_degree = adjacency.sum(1).unsqueeze(-1)
         out_degree = adjacency.sum(2).unsqueeze(-1)
-        msg_in = in_degree * self.forward_self(h) + adjacency.transpose(1, 2) @ self.forward_neighbour(h)
-        msg_out = out_degree * self.backward_self(h) + adjacency @ self.backward_neighbour(h)
+        maps = (self.forward_self, self.forward_neighbour, self.backward_self, self.backward_neighbour)
+        weight = torch.cat([m.weight for m in maps])
+        no_bias = self.forward_self.bias.new_zeros(dim)
+        bias = torch.cat([self.forward_self.bias, no_bias, self.backward_self.bias, no_bias])
+        f_self, f_neighbour, b_self, b_neighbour = F.linear(h, weight, bias).split(dim, dim=-1)
+        msg_in = in_degree * f_self + adjacency.transpose(1, 2) @ f_neighbour
+        msg_out = out_degree * b_self + adjacency @ b_neighbour
         messages = torch.cat([msg_in, msg_out], dim=-1).reshape(batch * nodes, 2 * dim)
         updated = self.update(messages, h.reshape(batch * nodes, dim)).reshape(batch, nodes, dim)
         return torch.where(alive.unsqueeze(-1), updated, h)
@@ -177,32 +194,43 @@ class Generator(nn.Module):
         node_rows = [F.one_hot(start, vocabulary).float()]
         edge_columns: list[torch.Tensor] = []
         for t in range(1, limit):
-            alive = torch.arange(t).unsqueeze(0) < num_nodes.unsqueeze(1)
             known = adjacency[:, :t, :t].clone()
-            h, h_graph = self.prop(h, known, alive)
-            logits = self.add_node(torch.cat([c, h_graph], 1)) + gumbel(batch, logits_size, noise)
-            probs = torch.softmax(logits.masked_fill(~grammar.op_mask(t), float("-inf")) / self.temperature, dim=1)
-            choice = probs.argmax(1)
+            if t == limit - 1 and grammar.fixed_output:
+                # The last node is the output, with fixed edges, by the space's definition: nothing
+                # the modules would compute at this step reaches the graph or its gradients (the
+                # masked softmax is an exact one-hot), so they are skipped.
+                choice = torch.full((batch,), output)
+                probs = F.one_hot(choice, logits_size).float()
+                edges = grammar.edges(t, None, known, choice == output)
+                op_repaired = torch.zeros(batch, dtype=torch.bool)
+                h_new = None
+            else:
+                alive = torch.arange(t).unsqueeze(0) < num_nodes.unsqueeze(1)
+                h, h_graph = self.prop(h, known, alive)
+                logits = self.add_node(torch.cat([c, h_graph], 1)) + gumbel(batch, logits_size, noise)
+                probs = torch.softmax(logits.masked_fill(~grammar.op_mask(t), float("-inf")) / self.temperature, dim=1)
+                choice = probs.argmax(1)
+                op_repaired = grammar.op_repaired(t, logits.argmax(1))
+                h_new = self.init_node(torch.cat([c, h_graph, self.node_embedding(choice + 1)], 1))
+                edge_probs = None
+                if self.add_edge is not None:
+                    context = torch.cat([c, h_graph], 1).unsqueeze(1).expand(batch, t, -1)
+                    pairs = torch.cat([h, h_new.unsqueeze(1).expand(batch, t, -1), context], dim=2)
+                    edge_logits = self.add_edge(pairs).squeeze(-1) + logistic(batch, t, noise)
+                    edge_probs = torch.sigmoid(edge_logits / self.temperature)
+                edges = grammar.edges(t, edge_probs, known, choice == output)
             is_output = choice == output
-            h_new = self.init_node(torch.cat([c, h_graph, self.node_embedding(choice + 1)], 1))
-            edge_probs = None
-            if self.add_edge is not None:
-                context = torch.cat([c, h_graph], 1).unsqueeze(1).expand(batch, t, -1)
-                pairs = torch.cat([h, h_new.unsqueeze(1).expand(batch, t, -1), context], dim=2)
-                edge_logits = self.add_edge(pairs).squeeze(-1) + logistic(batch, t, noise)
-                edge_probs = torch.sigmoid(edge_logits / self.temperature)
-            edges = grammar.edges(t, edge_probs, known, is_output)
             on = active.float().unsqueeze(1)
             choices[:, t] = torch.where(active, choice, -1)
             adjacency[:, :t, t] = edges.hard.float() * on
             node_rows.append(torch.cat([probs.new_zeros(batch, 1), probs], 1) * on)
             edge_columns.append(edges.soft * on)
-            repaired |= active & (grammar.op_repaired(t, logits.argmax(1)) | edges.repaired)
+            repaired |= active & (op_repaired | edges.repaired)
             num_nodes = num_nodes + active.long()
-            h = torch.cat([h, h_new.unsqueeze(1)], dim=1)
             active = active & ~is_output
-            if not active.any():
+            if h_new is None or not active.any():
                 break
+            h = torch.cat([h, h_new.unsqueeze(1)], dim=1)
         size = len(node_rows)
         columns = [torch.zeros(batch, size)] + [F.pad(col, (0, size - col.shape[1])) for col in edge_columns]
         return GeneratedBatch(

@@ -45,6 +45,9 @@ class CellGrammar(ABC):
     ops: tuple[str, ...]
     max_nodes: int
     free_edges: bool  # False when the grammar fixes every edge (the generator's AddEdge is unused)
+    # True when node ``max_nodes - 1`` is always the output, with fixed edges, by the space's
+    # definition (not a repair): the generator then skips its modules at that step.
+    fixed_output: bool
 
     @property
     def generated_vocabulary(self) -> tuple[str, ...]:
@@ -79,6 +82,7 @@ class CellGrammar(ABC):
 
 class NB201Grammar(CellGrammar):
     free_edges = False
+    fixed_output = True
 
     def __init__(self, space: NB201Space) -> None:
         self.space = space
@@ -115,6 +119,7 @@ class NB201Grammar(CellGrammar):
 
 class OpenGrammar(CellGrammar):
     free_edges = True
+    fixed_output = False  # forcing the output at the node limit is a repair, and its edges are free
 
     def __init__(self, space: OpenDomainSpace) -> None:
         self.space = space
