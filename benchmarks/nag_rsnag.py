@@ -13,15 +13,22 @@ the highest observed objective (NB201's noisy single-seed validation accuracy); 
 chosen cell's seed-averaged validation and test accuracy, mean and std over seeds, and the mean
 per-seed difference to each baseline with its standard error.
 
-    NAS_DATA_DIR=../shared/data nice -n 10 python benchmarks/nag_rsnag.py --seeds 100 --jobs 2
+    NAS_DATA_DIR=../shared/data nice -n 10 python benchmarks/nag_rsnag.py --seeds 100 --jobs 1
 
-Each RS-NAG run trains a GAN (200 epochs, about 90 s on one core), so 100 seeds x 3 datasets
-take about 8 CPU hours; ``--seeds 12 --baseline-seeds 100`` is the short version.
+Each RS-NAG run trains a GAN (200 epochs, about 20 s on one idle core), so 100 seeds x 3
+datasets take about 2 CPU hours; ``--seeds 12 --baseline-seeds 100`` is the short version.
+
+The JSON is rewritten after every run and the benchmark resumes from it: runs already recorded
+are skipped, but only when the file was written by the same code (``code_version``, a hash of
+``nas_nag``'s sources and this script) with the same settings; otherwise it stops and asks for
+``--fresh`` (start over; the old file is in git history), so results of different code are
+never mixed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -127,21 +134,45 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def code_version() -> str:
+    """A hash of the code a record depends on: the ``nas_nag`` package and this script."""
+    import nas_nag
+
+    files = sorted(Path(nas_nag.__file__).parent.glob("*.py")) + [Path(__file__).resolve()]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def previous_runs(path: Path, settings: dict[str, Any], fresh: bool) -> list[dict[str, Any]]:
+    """The runs of an earlier invocation with the same code and settings, to be skipped."""
+    if fresh or not path.exists():
+        return []
+    old = json.loads(path.read_text())
+    mismatched = [key for key, value in settings.items() if old.get(key) != value]
+    if mismatched:
+        sys.exit(f"{path} was written with other {', '.join(mismatched)}; pass --fresh to start over (or -o elsewhere)")
+    return [run for dataset in old["datasets"].values() for run in dataset["runs"]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
-    parser.add_argument("--seeds", type=int, default=100, help="RS-NAG seeds (each trains a GAN: ~90 s on one core)")
+    parser.add_argument("--seeds", type=int, default=100, help="RS-NAG seeds (each trains a GAN: ~20 s on one idle core)")
     parser.add_argument("--baseline-seeds", type=int, default=None, help="random/evolution seeds (default: --seeds)")
     parser.add_argument("--evaluated", type=int, default=100, help="queries of each search (N_s for RS-NAG)")
     parser.add_argument("--dataset-size", type=int, default=50, help="RS-NAG's NAS dataset (queries)")
     parser.add_argument("--nag-option", action="append", default=[], metavar="NAME=VALUE", help="e.g. nag_graph=probability")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("-o", "--output", type=Path, default=RESULTS / "nag_rsnag.json")
+    parser.add_argument("--fresh", action="store_true", help="ignore (overwrite) the runs already in --output")
     args = parser.parse_args()
     baseline_seeds = args.seeds if args.baseline_seeds is None else args.baseline_seeds
     options = dict(item.split("=", 1) for item in args.nag_option)
-    result: dict[str, Any] = {"command": "python " + " ".join(sys.argv), "evaluated": args.evaluated,
-                              "dataset_size": args.dataset_size, "nag_options": options, "datasets": {}}  # fmt: skip
+    settings = {"code_version": code_version(), "evaluated": args.evaluated, "dataset_size": args.dataset_size, "nag_options": options}
+    done = previous_runs(args.output, settings, args.fresh)
+    result: dict[str, Any] = {"command": "python " + " ".join(sys.argv), **settings, "datasets": {}}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     # The cheap baselines first, then RS-NAG seed-major over the datasets: the file is rewritten
     # after every run, so a benchmark stopped early still holds whole seeds of every dataset.
@@ -155,6 +186,12 @@ def main() -> None:
         for seed in range(args.seeds) for dataset in args.datasets
     ]  # fmt: skip
     records: dict[str, list[dict[str, Any]]] = {dataset: [] for dataset in args.datasets}
+    for run in done:
+        records.setdefault(run["dataset"], []).append(run)
+    recorded = {(run["method"], run["dataset"], run["seed"]) for run in done}
+    tasks = [task for task in tasks if (task["method"], task["dataset"], task["seed"]) not in recorded]
+    if done:
+        print(f"resuming: {len(done)} runs already in {args.output}, {len(tasks)} to go", flush=True)
     with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"), initializer=_init) as pool:
         for record in pool.map(run_task, tasks):
             records[record["dataset"]].append(record)
