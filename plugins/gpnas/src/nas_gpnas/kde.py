@@ -12,12 +12,18 @@ The spaces GPNAS searches are categorical, so the kernels are Aitchison-Aitken's
 statsmodels): a value keeps its observed category with probability 1 - bw and takes any other with
 bw / (c - 1); bandwidths follow the normal reference rule on the category indices, clipped to
 [min_bandwidth, (c - 1) / c] so that the kernel stays a distribution.
+
+The densities are fitted to every observation the searcher was told (:class:`Observations`, kept
+by the searcher across SMAC facades), and a configuration may be sampled again: in GPNAS a child is
+the combination of a topology and operators, so the best topology must be tried with other
+operators, and the best operators on other topologies (BOHB itself never forbids a repeat). SMAC
+identifies a trial by its configuration and would not run a repeat, so the selector raises
+:class:`RepeatWanted` and the searcher continues in a fresh facade.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import islice
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +31,6 @@ from ConfigSpace import CategoricalHyperparameter, Configuration, ConfigurationS
 from ConfigSpace.exceptions import ForbiddenValueError
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
-from smac.runhistory.enumerations import StatusType
 from smac.scenario import Scenario
 
 from nas_core.errors import ConfigError
@@ -45,10 +50,14 @@ class KDESettings:
     min_bandwidth: float = 1e-3
 
 
-class KDEConfigSelector(ConfigSelector):
-    """Yields configurations by Algorithm 1, never one SMAC has already seen."""
+class RepeatWanted(Exception):
+    """Algorithm 1 chose a configuration this SMAC facade has already run (see the module doc)."""
 
-    def __init__(self, scenario: Scenario, settings: KDESettings, seed: int) -> None:
+
+class KDEConfigSelector(ConfigSelector):
+    """Yields configurations by Algorithm 1 from all observations in ``observations``."""
+
+    def __init__(self, scenario: Scenario, settings: KDESettings, seed: int, observations: Observations) -> None:
         super().__init__(scenario, retrain_after=1)
         space = scenario.configspace
         hyperparameters = list(space.values())
@@ -58,26 +67,25 @@ class KDEConfigSelector(ConfigSelector):
         self._rng = np.random.default_rng(seed)
         self._sizes = np.array([len(h.choices) for h in hyperparameters])
         self._n_min = settings.min_points or len(hyperparameters) + 1
-        # Observations per budget, in the run history's order, of its leading finished trials (a
-        # finished trial never changes, so each ask reads only the trials added since the last).
-        self._rows: dict[float | None, _Rows] = {}
-        self._rows_read = 0
+        self._observations = observations
 
     def __iter__(self) -> Iterator[Configuration]:
         assert self._runhistory is not None
         seen = {config_key(c) for c in self._runhistory.get_configs()}
         while True:
-            config = self._propose(seen) or self._unseen_random(seen)
+            config = self._propose() or self._random()
+            if config_key(config) in seen:
+                raise RepeatWanted()
             seen.add(config_key(config))
             yield config
 
     # -- Algorithm 1 -------------------------------------------------------------------------------
-    def _propose(self, seen: set[bytes]) -> Configuration | None:
+    def _propose(self) -> Configuration | None:
         """Algorithm 1's sample, or None where it falls back to a random one (rho, too few data)."""
         s = self._settings
         if self._rng.random() < s.random_fraction:
             return None
-        observed = self._largest_budget_data()
+        observed = self._observations.largest_budget_with(self._n_min + 2)
         if observed is None:
             return None
         x, cost = observed
@@ -94,34 +102,11 @@ class KDEConfigSelector(ConfigSelector):
         keep = self._rng.random(centres.shape) < 1 - wide
         candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
         scores = self._log_density(candidates, good, bw_good) - self._log_density(candidates, bad, bw_bad)
-        # the best by l/g that SMAC has not seen and the space allows
+        # the best by l/g that the space allows
         for i in np.argsort(-scores, kind="stable"):
             config = self._allowed(candidates[i])
-            if config is not None and config_key(config) not in seen:
+            if config is not None:
                 return config
-        return None
-
-    def _largest_budget_data(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Observations (vectors, costs) of the largest budget with at least N_min + 2 of them."""
-        assert self._runhistory is not None
-        history = self._runhistory
-        later: dict[float | None, _Rows] = {}  # finished trials after a running one: read again next time
-        caching = True
-        # the run history's own dict: its Mapping view iterates in Python
-        for key, value in islice(history._data.items(), self._rows_read, None):
-            if value.status == StatusType.RUNNING:
-                caching = False
-                continue
-            rows = self._rows if caching else later
-            vector = history.get_config(key.config_id).get_array()
-            rows.setdefault(key.budget, _Rows(len(self._sizes))).append(vector, float(value.cost))
-            self._rows_read += caching
-        for budget in sorted(set(self._rows) | set(later), key=lambda b: -np.inf if b is None else b, reverse=True):
-            parts = [r for r in (self._rows.get(budget), later.get(budget)) if r is not None and len(r)]
-            if sum(len(r) for r in parts) >= self._n_min + 2:
-                x = np.concatenate([r.x for r in parts]) if len(parts) > 1 else parts[0].x.copy()
-                cost = np.concatenate([r.cost for r in parts]) if len(parts) > 1 else parts[0].cost.copy()
-                return x, cost
         return None
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
@@ -155,13 +140,6 @@ class KDEConfigSelector(ConfigSelector):
                 return config
         raise ConfigurationSpaceExhaustedException()
 
-    def _unseen_random(self, seen: set[bytes]) -> Configuration:
-        for _ in range(_RANDOM_TRIES):
-            config = self._random()
-            if config_key(config) not in seen:
-                return config
-        raise ConfigurationSpaceExhaustedException()
-
 
 class _Rows:
     """A growing table of observations: vectors and their costs."""
@@ -189,3 +167,22 @@ class _Rows:
     @property
     def cost(self) -> np.ndarray:
         return self._cost[: self._n]
+
+
+class Observations:
+    """Every (configuration vector, cost) a searcher was told, per budget, in order."""
+
+    def __init__(self, dimensions: int) -> None:
+        self._dimensions = dimensions
+        self._rows: dict[float | None, _Rows] = {}
+
+    def add(self, budget: float | None, vector: np.ndarray, cost: float) -> None:
+        self._rows.setdefault(budget, _Rows(self._dimensions)).append(vector, cost)
+
+    def largest_budget_with(self, at_least: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(vectors, costs) of the largest budget with ``at_least`` observations (copies)."""
+        for budget in sorted(self._rows, key=lambda b: -np.inf if b is None else b, reverse=True):
+            rows = self._rows[budget]
+            if len(rows) >= at_least:
+                return rows.x.copy(), rows.cost.copy()
+        return None

@@ -10,10 +10,16 @@ Three things SMAC does not do for us:
 
 - **No output files.** SMAC writes its scenario when the facade is built; that happens inside a
   temporary directory that is removed right away, and every ``tell`` passes ``save=False``.
-- **Rounds.** SMAC never proposes a configuration twice. D_sk of a cell has a few dozen members,
-  so a searcher that has proposed all of them starts a new round: a fresh facade (seeded from the
-  searcher's seed and the round) that goes through the topologies again, now paired with the
-  operators found since.
+- **Rounds.** SMAC runs a configuration at most once per budget, but a GPNAS searcher must be
+  able to propose one again: the child is a topology *and* operators, so the best topology has to
+  be tried with other operators (and D_sk of a cell has only a few dozen members). The searcher
+  keeps every observation it was told itself (Algorithm 1 models all of them), and when Algorithm 1
+  picks a configuration the current facade has run, a new round starts: a fresh facade (seeded
+  from the searcher's seed and the round) that continues Hyperband at the bracket the old one was
+  starting. SMAC's own forest (``sampler="smac"``) models SMAC's run history, so with it a round
+  lasts until the facade has exhausted the space, and a new round starts from nothing.
+- **Known children.** A child the study has already answered is told to SMAC (a suggestion needs
+  an answer) but is not a new observation for Algorithm 1: counting it again would weigh it twice.
 - **Exact resume.** SMAC's generators cannot be saved; the searcher's state is the log of what it
   was told, and loading it replays the same ask/tell sequence into fresh facades, which (being
   seeded) propose exactly what they proposed before.
@@ -43,7 +49,7 @@ from nas_core.config import stable_seed
 from nas_core.errors import PluginError
 
 from nas_gpnas.decoupling import Values, config_key, plain
-from nas_gpnas.kde import KDEConfigSelector, KDESettings
+from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted
 
 logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
 
@@ -154,13 +160,16 @@ class BOHBSearcher:
         self.settings = settings
         self.seed = seed
         self.round = 0
-        # What it was told, (values, budget, cost, crashed), in order; None marks a new round.
-        self.log: list[tuple[Values, float | None, float, bool] | None] = []
+        # What it was told, (values, budget, cost, crashed, known), in order; a new round is marked
+        # by None (from the first bracket) or the Hyperband bracket it continues at.
+        self.log: list[tuple[Values, float | None, float, bool, bool] | int | None] = []
+        self.observations = Observations(len(space))
         self._facade = self._new_facade()
         self._pending: TrialInfo | None = None
 
     # -- SMAC --------------------------------------------------------------------------------------
-    def _new_facade(self) -> MultiFidelityFacade:
+    def _new_facade(self, bracket: int | None = None) -> MultiFidelityFacade:
+        """A facade for the current round, starting Hyperband at ``bracket`` (None: the first)."""
         s = self.settings
         seed = stable_seed(self.seed, self.label, self.round) % 2**31
         low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (1, 1)
@@ -180,7 +189,7 @@ class BOHBSearcher:
                 seed=seed,
             )
             if s.sampler == "kde":
-                selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed)
+                selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations)
                 initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=0)
             else:
                 selector = FastConfigSelector(scenario)
@@ -210,24 +219,30 @@ class BOHBSearcher:
             )
         # the same object every SMAC component holds, with the O(1) objective bounds
         facade.runhistory.__class__ = FastRunHistory
+        if bracket is not None:
+            facade.intensifier.set_state({"tracker": {}, "next_bracket": bracket})
         return facade
 
     def _ask_info(self) -> TrialInfo:
+        starting = self._facade.intensifier.get_state().get("next_bracket")  # Hyperband's, if it starts one
         try:
             return self._facade.ask()
+        except RepeatWanted:
+            self.renew(bracket=starting or 0)
         except (ConfigurationSpaceExhaustedException, StopIteration):
             self.renew()
-            try:
-                return self._facade.ask()
-            except (ConfigurationSpaceExhaustedException, StopIteration) as exc:
-                raise PluginError(f"GPNAS's {self.label} searcher cannot propose any configuration") from exc
+        try:
+            return self._facade.ask()
+        except (RepeatWanted, ConfigurationSpaceExhaustedException, StopIteration) as exc:
+            raise PluginError(f"GPNAS's {self.label} searcher cannot propose any configuration") from exc
 
-    def renew(self) -> None:
-        """Start a new round: a fresh facade (an unanswered suggestion is dropped)."""
+    def renew(self, bracket: int | None = None) -> None:
+        """Start a new round: a fresh facade (an unanswered suggestion is dropped) that starts
+        Hyperband at ``bracket`` (None: the first); what was told is kept."""
         self.round += 1
-        self._facade = self._new_facade()
+        self._facade = self._new_facade(bracket)
         self._pending = None
-        self.log.append(None)
+        self.log.append(bracket)
 
     # -- ask / tell --------------------------------------------------------------------------------
     def ask(self) -> Suggestion:
@@ -237,15 +252,18 @@ class BOHBSearcher:
         budget = self._pending.budget if self.settings.multi_fidelity else None
         return Suggestion(plain(self._pending.config), budget)
 
-    def tell(self, cost: float, *, crashed: bool = False) -> None:
-        """The cost of the last suggestion (finite; a crash is told as a bad finite cost)."""
+    def tell(self, cost: float, *, crashed: bool = False, known: bool = False) -> None:
+        """The cost of the last suggestion (finite; a crash is told as a bad finite cost).
+        ``known``: the child was answered before; SMAC hears of it, Algorithm 1 does not again."""
         info, self._pending = self._pending, None
         if info is None:
             raise RuntimeError(f"{self.label}: tell() without ask()")
         status = StatusType.CRASHED if crashed else StatusType.SUCCESS
         self._facade.tell(info, TrialValue(cost=float(cost), status=status), save=False)
         budget = info.budget if self.settings.multi_fidelity else None
-        self.log.append((plain(info.config), budget, float(cost), crashed))
+        if not known:
+            self.observations.add(info.budget, info.config.get_array(), float(cost))
+        self.log.append((plain(info.config), budget, float(cost), crashed, known))
 
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -257,18 +275,20 @@ class BOHBSearcher:
         """Replay the told sequence into fresh facades (deterministic: same seeds, same calls)."""
         self.round = 0
         self.log = []
+        self.observations = Observations(len(self.space))
         self._pending = None
         self._facade = self._new_facade()
         for entry in state["log"]:
-            if entry is None:  # renewing here is what the exhausted ask (or the strategy) did then
-                self.renew()
+            if entry is None or isinstance(entry, int):  # what the ask (or the strategy) did then
+                self.renew(entry)
                 continue
-            values, budget, cost, crashed = entry
+            values, budget, cost, crashed, *since_known = entry  # studies before "known": 4 fields
+            known = bool(since_known and since_known[0])
             suggestion = self.ask()
             if suggestion.values != values or suggestion.budget != budget:
                 raise PluginError(
                     f"GPNAS's {self.label} searcher does not replay its saved history "
                     f"(proposed {suggestion.values} at {suggestion.budget}, the study holds {values} at {budget}); "
-                    "was the study written with another SMAC version?"
+                    "was the study written by another version of GPNAS or SMAC?"
                 )
-            self.tell(cost, crashed=crashed)
+            self.tell(cost, crashed=crashed, known=known)

@@ -12,7 +12,10 @@ on each child's budget (epochs). Should they disagree (after one of them started
 both start a new round together.
 
 A proposal the study has already answered (evaluated, or predicted by the filter) is told to the
-searchers at once and not proposed again: it would cost a duplicate trial and teach nothing.
+searchers at once, as known (SMAC needs the answer; Algorithm 1 does not count it twice), and not
+proposed again: it would cost a duplicate trial and teach nothing. Each searcher may propose its
+part of a child again (the best topology with new operators, the best operators on a new
+topology); only the child as a whole has to be new.
 When the searchers make nothing but such children for ``EXHAUSTED_AFTER`` asks in a row, the
 spaces are exhausted and GPNAS proposes nothing more, which ends the run.
 
@@ -86,7 +89,7 @@ class GPNAS:
             known = self._known(study, arch, fidelity)
             self.stale = 0 if known is None else self.stale + 1
             if known is not None and attempt < MAX_KNOWN_IN_A_ROW:
-                self._tell(-known)
+                self._tell(-known, known=True)
                 continue
             self.pending = (arch.key, fidelity)
             meta = {"skip_dropout": self.skip_dropout * (1.0 - search_progress(study))}
@@ -125,17 +128,18 @@ class GPNAS:
         self.pending = None
         if result.status.consumes_budget:
             self.stale = 0  # a known child proposed regardless was trained after all: news
+        known = result.status is Status.CACHED  # proposed regardless although answered before
         if not result.ok:
-            self._tell(self.worst_cost, crashed=True)
+            self._tell(self.worst_cost, crashed=True, known=known)
             return
         assert result.objective is not None
-        self._tell(-result.objective)
+        self._tell(-result.objective, known=known)
         if result.status is Status.PREDICTED:
             self.predicted[(candidate.arch.key, candidate.fidelity)] = result.objective
 
-    def _tell(self, cost: float, *, crashed: bool = False) -> None:
+    def _tell(self, cost: float, *, crashed: bool = False, known: bool = False) -> None:
         for searcher in self.searchers.values():
-            searcher.tell(cost, crashed=crashed)
+            searcher.tell(cost, crashed=crashed, known=known)
         self.worst_cost = max(self.worst_cost, cost)
 
     # -- the skip-connection blocker ---------------------------------------------------------------
