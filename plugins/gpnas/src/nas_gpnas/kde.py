@@ -71,30 +71,44 @@ class KDEConfigSelector(ConfigSelector):
 
     def __iter__(self) -> Iterator[Configuration]:
         assert self._runhistory is not None
-        seen = {config_key(c) for c in self._runhistory.get_configs()}
+        filling: set[bytes] = set()  # yielded for the Hyperband bracket being filled, not run yet
         while True:
-            config = self._propose() or self._random()
-            if config_key(config) in seen:
-                raise RepeatWanted()
-            seen.add(config_key(config))
-            yield config
+            ran = {config_key(c) for c in self._runhistory.get_configs()}
+            filling -= ran
+            for config in self._choices():
+                key = config_key(config)
+                if key in filling:
+                    continue  # a bracket holds distinct configurations: the next choice
+                if key in ran:
+                    raise RepeatWanted()
+                filling.add(key)
+                yield config
+                break
+
+    def _choices(self) -> Iterator[Configuration]:
+        """Algorithm 1's candidates, best first (unless rho says random), then random ones."""
+        yield from self._ranked()
+        for _ in range(_RANDOM_TRIES):
+            yield self._random()
+        raise ConfigurationSpaceExhaustedException()
 
     # -- Algorithm 1 -------------------------------------------------------------------------------
-    def _propose(self) -> Configuration | None:
-        """Algorithm 1's sample, or None where it falls back to a random one (rho, too few data)."""
+    def _ranked(self) -> Iterator[Configuration]:
+        """Algorithm 1's samples the space allows, best l/g first; none where it falls back to a
+        random one (rho, too few data)."""
         s = self._settings
         if self._rng.random() < s.random_fraction:
-            return None
+            return
         observed = self._observations.largest_budget_with(self._n_min + 2)
         if observed is None:
-            return None
+            return
         x, cost = observed
         order = np.argsort(cost, kind="stable")
         n_good = max(self._n_min, int(s.top_fraction * len(x)))
         n_bad = max(self._n_min, len(x) - n_good)
         good, bad = x[order[:n_good]], x[order[n_good : n_good + n_bad]]
         if len(bad) == 0:
-            return None
+            return
         bw_good, bw_bad = self._bandwidths(good), self._bandwidths(bad)
         wide = np.clip(bw_good * s.bandwidth_factor, s.min_bandwidth, (self._sizes - 1) / self._sizes)
         # N_s draws from l' (a good observation, each value resampled with its widened bandwidth)
@@ -102,12 +116,10 @@ class KDEConfigSelector(ConfigSelector):
         keep = self._rng.random(centres.shape) < 1 - wide
         candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
         scores = self._log_density(candidates, good, bw_good) - self._log_density(candidates, bad, bw_bad)
-        # the best by l/g that the space allows
         for i in np.argsort(-scores, kind="stable"):
             config = self._allowed(candidates[i])
             if config is not None:
-                return config
-        return None
+                yield config
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
         """Normal reference rule per dimension, kept in the valid range of the categorical kernel."""
