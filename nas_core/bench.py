@@ -120,7 +120,11 @@ def run_bench(
         "budget": plan.budget.to_dict(),
         "seeds": list(plan.seeds),
         "options": dict(plan.options),
-        "optimum": {"valid_acc": optimum.valid_acc, "test_acc": optimum.test_acc},
+        "optimum": {
+            "valid_acc": optimum.valid_acc,
+            "test_acc": optimum.test_acc,
+            "exhaustive_valid_acc": optimum.exhaustive_valid_acc,
+        },
         "summary": {label: summarize_runs(records, optimum.valid_acc) for label, records in runs.items()},
         "runs": runs,
     }

@@ -42,6 +42,7 @@ def test_a_csv_in_the_documented_format_is_a_benchmark(tmp_path: Path) -> None:
     bench = load_benchmark(str(tmp_path / "grid.csv"), None, None)
     assert len(bench) == 81 and bench.space.size == 81
     assert bench.optimum.valid_acc == 90 and bench.optimum.keys == {"table:2222"}
+    assert bench.optimum.exhaustive_valid_acc == 90  # the objective is valid_acc itself: no noise
     arch = bench.space.decode({"kind": "table", "encoding": "1021"})
     result = bench.query(arch)
     assert result.objective == result.metrics["valid_acc"] == 70
