@@ -1,9 +1,10 @@
 """Summarize a GPNAS NB201 bench next to evolution and random on the same seeds.
 
-    python benchmarks/gpnas_compare.py benchmarks/results/gpnas_nb201_cifar10.json
+    python benchmarks/gpnas_compare.py benchmarks/results/gpnas_nb201_cifar10.json [BASELINES.json]
 
-Sets missing from the GPNAS bench file are read from benchmarks/results/nb201_baselines_<dataset>.json
-(the same deterministic runs, seed for seed). Writes <input>_compare.json next to the input.
+Sets missing from the GPNAS bench file are read from BASELINES.json, by default
+benchmarks/results/nb201_baselines_<dataset>.json (the same deterministic runs, seed for seed).
+Writes <input>_compare.json next to the input.
 
 Besides the regret to the table's optimum it reports the gap to the exhaustive ceiling: the
 seed-averaged validation accuracy of the cell with the best single-seed answer, which is what a
@@ -49,14 +50,13 @@ def paired_difference(runs: list[dict], baseline: list[dict], metric: str) -> di
     return {"mean": statistics.fmean(diffs), "stderr": statistics.stdev(diffs) / len(diffs) ** 0.5, "seeds": len(diffs)}
 
 
-def main(path: str) -> None:
+def main(path: str, baselines: str | None = None) -> None:
     bench = json.loads(Path(path).read_text())
     seeds = sorted(r["seed"] for r in next(iter(bench["runs"].values())))
     runs = dict(bench["runs"])
-    baseline_path = Path(path).parent / f"nb201_baselines_{bench['dataset']}.json"
+    baseline_path = Path(baselines or Path(path).parent / f"nb201_baselines_{bench['dataset']}.json")
     if baseline_path.exists():
-        baselines = json.loads(baseline_path.read_text())
-        for name, rows in baselines["runs"].items():
+        for name, rows in json.loads(baseline_path.read_text())["runs"].items():
             runs.setdefault(name, [r for r in rows if r["seed"] in set(seeds)])
     optimum = bench["optimum"]["valid_acc"]
     ceiling = load_benchmark("nb201", bench["dataset"], None).optimum.exhaustive_valid_acc
@@ -92,4 +92,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])
