@@ -5,6 +5,7 @@
 # its seeds to find the optimum; a seed that does not counts as "more than the budget".
 #   NAS_DATA_DIR=../shared/data benchmarks/gpnas_queries_to_optimum.sh
 #   SEEDS=10 DATASET=cifar10 GPNAS_QUERIES=600 benchmarks/gpnas_queries_to_optimum.sh
+#   SETS=gpnas JOBS=2 benchmarks/gpnas_queries_to_optimum.sh    # rerun one method; summarize all three
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/results
@@ -14,9 +15,10 @@ bench() {  # set, queries, seeds
   nice -n 10 nas bench --plugin "$1" --benchmark nb201 --dataset "$dataset" --seeds "$3" --budget "$2" \
     --jobs "${JOBS:-1}" --quiet -o "$out/gpnas_queries_to_optimum_${dataset}_$1.json"
 }
-bench gpnas "${GPNAS_QUERIES:-600}" "$seeds"
-bench evolution "${EVOLUTION_QUERIES:-3000}" 100
-bench random "${RANDOM_QUERIES:-15000}" 100
+sets=" ${SETS:-gpnas evolution random} "
+[[ $sets == *" gpnas "* ]] && bench gpnas "${GPNAS_QUERIES:-600}" "$seeds"
+[[ $sets == *" evolution "* ]] && bench evolution "${EVOLUTION_QUERIES:-3000}" 100
+[[ $sets == *" random "* ]] && bench random "${RANDOM_QUERIES:-15000}" 100
 python - "$out" "$dataset" <<'PY'
 import json, sys
 out, dataset = sys.argv[1:]
