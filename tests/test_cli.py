@@ -104,6 +104,8 @@ def test_bench_writes_curves_and_summaries_and_plot_draws_them(tmp_path: Path) -
     result = json.loads(out.read_text())
     assert set(result["summary"]) == {"random", "evolution"}
     assert result["options"] == {"evolution_population": 5}
+    ceiling = result["optimum"]["exhaustive_valid_acc"]
+    assert ceiling == pytest.approx(91.448, abs=1e-3) and ceiling < result["optimum"]["valid_acc"]
     for label, summary in result["summary"].items():
         assert summary["runs"] == 3
         for key in ("final_valid_mean", "final_valid_std", "final_test_mean", "final_test_std", "regret_mean", "queries_mean"):

@@ -66,7 +66,11 @@ def bench(ctx: click.Context, **params: Any) -> None:
 
 
 def print_bench_summary(results: dict[str, Any], console: Console) -> None:
-    table = Table(title=f"{results['benchmark']} {results['dataset']}: optimum valid {results['optimum']['valid_acc']:.2f}")
+    optimum = results["optimum"]
+    table = Table(
+        title=f"{results['benchmark']} {results['dataset']}: optimum valid {optimum['valid_acc']:.2f}, "
+        f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}"
+    )
     for column in ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"):
         table.add_column(column, justify="right")
     for label, s in results["summary"].items():
