@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -112,6 +114,30 @@ def test_the_smac_forest_sampler_proposes_distinct_allowed_topologies() -> None:
         seen.append(tuple(sorted(values.items())))
         searcher.tell(float(k))
     assert len(set(seen)) == len(seen)
+
+
+_SMAC_PROPOSALS = """
+import json
+from nas_core.spaces.nb201 import NB201Space
+from nas_gpnas.decoupling import Decoupling
+from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
+searcher = BOHBSearcher("operators", Decoupling.of(NB201Space()).operator_space(), BOHBSettings(sampler="smac"), seed=3)
+proposed = []
+for k in range(25):
+    proposed.append(searcher.ask().values)
+    searcher.tell(float(k % 5))
+print(json.dumps(proposed))
+"""
+
+
+def test_the_smac_forest_sampler_proposes_the_same_in_every_process() -> None:
+    """Resuming replays the proposals in a new process, whose string hashing is salted differently."""
+    runs = [
+        subprocess.run([sys.executable, "-c", _SMAC_PROPOSALS], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": salt}).stdout
+        for salt in ("1", "2")
+    ]  # fmt: skip
+    assert runs[0] == runs[1]
 
 
 @pytest.mark.parametrize("budgets", [(None, None), (2.0, 18.0)], ids=["one fidelity", "hyperband"])

@@ -8,8 +8,10 @@ single-fidelity table the budget range is one point and every trial runs at full
 
 Three things SMAC does not do for us:
 
-- **No output files.** SMAC writes its scenario when the facade is built; that happens inside a
-  temporary directory that is removed right away, and every ``tell`` passes ``save=False``.
+- **No output files.** SMAC writes its scenario and state when a facade is built and on every
+  ``tell``; our scenario has no output directory and saves nothing, and every ``tell`` passes
+  ``save=False``. (A search renews its facades thousands of times; the writes were a third of
+  GPNAS's own time.)
 - **Rounds.** SMAC runs a configuration at most once per budget, but a GPNAS searcher must be
   able to propose one again: the child is a topology *and* operators, so the best topology has to
   be tried with other operators (and D_sk of a cell has only a few dozen members). The searcher
@@ -29,15 +31,14 @@ from __future__ import annotations
 
 import copy
 import logging
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from ConfigSpace import Configuration, ConfigurationSpace
 from smac import MultiFidelityFacade, Scenario
+from smac.acquisition.maximizer.local_search import LocalSearch
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.model.random_forest import RandomForest
@@ -151,6 +152,29 @@ class FastConfigSelector(ConfigSelector):
         return X[best], float(means[best, 0])
 
 
+class _UnsavedScenario(Scenario):
+    """A scenario without an output directory, whose ``save`` writes nothing (see the module doc)."""
+
+    def _change_output_directory(self) -> None:
+        object.__setattr__(self, "output_directory", None)
+
+    def save(self) -> None:
+        pass
+
+
+class OrderedLocalSearch(LocalSearch):
+    """SMAC's local search with its start points in a reproducible order.
+
+    SMAC 2.4.1 deduplicates the start points through a ``set`` of configurations, whose order
+    follows ``hash(repr(config))``: string hashing is salted per process, so the same seeded search
+    proposed differently in another process, and a study could not be resumed there. Sorted by
+    their vectors, the start points are the same set in the same order everywhere.
+    """
+
+    def _get_initial_points(self, *args: Any, **kwargs: Any) -> list[Configuration]:
+        return sorted(super()._get_initial_points(*args, **kwargs), key=config_key)
+
+
 class BOHBSearcher:
     """Ask for a configuration, tell its cost (lower is better), again and again."""
 
@@ -174,54 +198,58 @@ class BOHBSearcher:
         seed = stable_seed(self.seed, self.label, self.round) % 2**31
         low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (1, 1)
         n_initial = len(self.space) + 1  # N_min of Algorithm 1: one more than the dimensions
-        # SMAC seeds and draws from the space object itself: each facade gets its own copy, so no
-        # two facades (or a facade and the caller) share a random stream.
-        space = copy.deepcopy(self.space)
-        with tempfile.TemporaryDirectory(prefix="nas-gpnas-smac-") as scratch:
-            scenario = Scenario(
-                space,
-                name=f"gpnas-{self.label}-{self.round}",
-                output_directory=Path(scratch) / "smac",
-                deterministic=True,
-                n_trials=2**31 - 1,  # the nas budget decides when to stop
-                min_budget=low,
-                max_budget=high,
+        scenario = _UnsavedScenario(
+            self._space_for_new_facade(),
+            name=f"gpnas-{self.label}-{self.round}",
+            deterministic=True,
+            n_trials=2**31 - 1,  # the nas budget decides when to stop
+            min_budget=low,
+            max_budget=high,
+            seed=seed,
+        )
+        if s.sampler == "kde":
+            selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations)
+            initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=0)
+        else:
+            selector = FastConfigSelector(scenario)
+            initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial)
+        maximizer = MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS)
+        maximizer._local_search.__class__ = OrderedLocalSearch
+        facade = MultiFidelityFacade(
+            scenario,
+            None,
+            # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves
+            # grown depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
+            model=RandomForest(
+                scenario.configspace,
+                log_y=True,
+                n_trees=10,
+                ratio_features=1.0,
+                min_samples_split=2,
+                min_samples_leaf=1,
+                max_leaf_nodes=None,  # type: ignore[arg-type]
+                n_jobs=1,
                 seed=seed,
-            )
-            if s.sampler == "kde":
-                selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations)
-                initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=0)
-            else:
-                selector = FastConfigSelector(scenario)
-                initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial)
-            facade = MultiFidelityFacade(
-                scenario,
-                None,
-                # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves
-                # grown depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
-                model=RandomForest(
-                    space,
-                    log_y=True,
-                    n_trees=10,
-                    ratio_features=1.0,
-                    min_samples_split=2,
-                    min_samples_leaf=1,
-                    max_leaf_nodes=None,  # type: ignore[arg-type]
-                    n_jobs=1,
-                    seed=seed,
-                ),
-                acquisition_maximizer=MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS),
-                initial_design=initial,
-                intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=s.eta),
-                config_selector=selector,
-                logging_level=False,
-                overwrite=True,
-            )
+            ),
+            acquisition_maximizer=maximizer,
+            initial_design=initial,
+            intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=s.eta),
+            config_selector=selector,
+            logging_level=False,
+            overwrite=True,
+        )
         # the same object every SMAC component holds, with the O(1) objective bounds
         facade.runhistory.__class__ = FastRunHistory
         if bracket is not None:
             facade.intensifier.set_state({"tracker": {}, "next_bracket": bracket})
         return facade
+
+    def _space_for_new_facade(self) -> ConfigurationSpace:
+        """SMAC seeds and draws from the space object itself, so no two live facades (or a facade
+        and the caller) may share one: the first facade gets a copy, and every later one takes
+        over the copy of the facade it replaces (which never draws again), reseeded by SMAC."""
+        retiring = getattr(self, "_facade", None)
+        return retiring.scenario.configspace if retiring is not None else copy.deepcopy(self.space)
 
     def _ask_info(self) -> TrialInfo:
         starting = self._facade.intensifier.get_state().get("next_bracket")  # Hyperband's, if it starts one
