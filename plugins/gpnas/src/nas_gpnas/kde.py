@@ -132,22 +132,18 @@ class KDEConfigSelector(ConfigSelector):
         for every row of ``x``.
 
         In logs a kernel is a sum over dimensions: log(bw / (c - 1)) where the values differ, plus
-        a gain where they agree, so all pairs come from one product of one-hot matrices (the data
-        grow by every answer a filtered search gets; the pairwise product of kernels did not scale).
+        a gain where they agree; summed one dimension at a time, the pairs never make the
+        (samples x data x dimensions) tensor, whose data grow by every answer a filtered search
+        gets. (Elementwise on purpose: a BLAS product would spin extra threads on a busy machine.)
         """
         single = self._sizes == 1  # one category: the values always agree, the kernel is 1
         log_other = np.log(np.where(single, 1.0, bw / np.maximum(self._sizes - 1, 1)))
         gain = np.log(1 - bw) - log_other
-        agreement = self._one_hot(x) @ (self._one_hot(data) * np.repeat(gain, self._sizes)).T
-        log_kernel = log_other.sum() + agreement
+        log_kernel = np.full((len(x), len(data)), log_other.sum())
+        for d in range(x.shape[1]):
+            log_kernel += gain[d] * (x[:, d, None] == data[None, :, d])
         top = log_kernel.max(axis=1, keepdims=True)
         return top[:, 0] + np.log(np.exp(log_kernel - top).mean(axis=1))
-
-    def _one_hot(self, vectors: np.ndarray) -> np.ndarray:
-        offsets = np.concatenate([[0], np.cumsum(self._sizes)[:-1]])
-        encoded = np.zeros((len(vectors), int(self._sizes.sum())))
-        encoded[np.arange(len(vectors))[:, None], vectors.astype(int) + offsets] = 1.0
-        return encoded
 
     # -- random configurations ---------------------------------------------------------------------
     def _allowed(self, vector: np.ndarray) -> Configuration | None:
