@@ -12,15 +12,19 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from typing import Any
 
 from nas_core.benchmarks.registry import load_benchmark
-from nas_core.budget import Budget
+from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError
+from nas_core.hookspecs import hookimpl
 from nas_core.report import best_so_far
 from nas_core.session import collect_options, open_session
+from nas_core.study import StudyView
+from nas_core.types import Candidate, Result
 
 
 def parse_plugin_set(text: str) -> tuple[str, ...]:
@@ -40,6 +44,7 @@ class BenchPlan:
     budget: Budget
     options: Mapping[str, Any] = field(default_factory=dict)
     data_dir: str | None = None
+    stop_at_optimum: bool = False
 
     def specs(self) -> list[RunSpec]:
         """One spec per (set, seed); each set gets the options its plugins declare."""
@@ -63,16 +68,39 @@ def _name(key: str) -> str:
     return key.lstrip("-").replace("-", "_")
 
 
-def run_one(spec: RunSpec) -> dict[str, Any]:
+class StopAtOptimum:
+    """Ends a run once it has evaluated one of the benchmark's optimal architectures.
+
+    A study of the queries a method needs to find the optimum has learned what it wants then, and
+    the rest of a budget large enough for the slow seeds would only cost time.
+    """
+
+    def __init__(self, optimum_keys: frozenset[str]) -> None:
+        self.optimum_keys = optimum_keys
+        self.found = False
+
+    @hookimpl
+    def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
+        if result.status.consumes_budget and candidate.arch.key in self.optimum_keys:
+            self.found = True
+
+    @hookimpl
+    def nas_budget(self, study: StudyView) -> BudgetStatus | None:
+        return BudgetStatus(0.0, "the optimum was evaluated") if self.found else None
+
+
+def run_one(spec: RunSpec, stop_at_optimum: bool = False) -> dict[str, Any]:
     """One seeded search on an in-memory study; its final result and best-so-far curve."""
     started = time.perf_counter()
     session = open_session(spec)
+    assert session.benchmark is not None
+    if stop_at_optimum:
+        session.plugins.register(StopAtOptimum(session.benchmark.optimum.keys), "stop-at-optimum", "nas bench")
     try:
         reason = session.run()
         trials = list(session.study.trials)
     finally:
         session.close()
-    assert session.benchmark is not None
     optimum_keys = session.benchmark.optimum.keys
     curve = best_so_far([t.result for t in trials])
     evaluations = 0
@@ -108,11 +136,11 @@ def run_bench(
     runs: dict[str, list[dict[str, Any]]] = {label: [] for label in labels.values()}
     if jobs > 1:
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            for spec, record in zip(specs, pool.map(run_one, specs)):
+            for spec, record in zip(specs, pool.map(partial(run_one, stop_at_optimum=plan.stop_at_optimum), specs)):
                 _collect(runs, labels[spec.plugins], record, progress)
     else:
         for spec in specs:
-            _collect(runs, labels[spec.plugins], run_one(spec), progress)
+            _collect(runs, labels[spec.plugins], run_one(spec, plan.stop_at_optimum), progress)
     optimum = benchmark.optimum
     return {
         "benchmark": plan.benchmark,
@@ -120,6 +148,7 @@ def run_bench(
         "budget": plan.budget.to_dict(),
         "seeds": list(plan.seeds),
         "options": dict(plan.options),
+        "stop_at_optimum": plan.stop_at_optimum,
         "optimum": {
             "valid_acc": optimum.valid_acc,
             "test_acc": optimum.test_acc,

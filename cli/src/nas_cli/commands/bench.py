@@ -36,6 +36,7 @@ def _options_of_sets(values: list[str]) -> OptionGroup:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs in parallel (processes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the JSON results.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--stop-at-optimum", is_flag=True, help="End a run once it has evaluated the optimum: for the queries to find it (final accuracies then do not compare).")
 @click.pass_context
 def bench(ctx: click.Context, **params: Any) -> None:
     """Run SEEDS searches per plugin set and write per-seed curves and a summary per set."""
@@ -47,6 +48,7 @@ def bench(ctx: click.Context, **params: Any) -> None:
         budget=Budget.parse(params["budgets"]),
         options=given_plugin_options(ctx),
         data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
+        stop_at_optimum=params["stop_at_optimum"],
     )
     console = Console(stderr=True, quiet=params["quiet"])
     done = {"n": 0}
