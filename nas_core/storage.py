@@ -66,6 +66,11 @@ class StudyStorage:
         self._saved_states: dict[str, bytes] = {}
         self._wal = False
 
+    @property
+    def persistent(self) -> bool:
+        """A study file (resumable), not an in-memory study."""
+        return self.path != MEMORY
+
     # -- opening ---------------------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | os.PathLike[str], meta: Mapping[str, Any]) -> StudyStorage:

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from nas_core.budget import Budget
+from nas_core.config import RunSpec
 from nas_core.errors import StorageError
+from nas_core.session import open_session
 from nas_core.storage import StudyStorage, TrialRow
+from nas_core.testing import require_data_dir
 
 
 def digest(path: Path) -> str:
@@ -88,3 +92,16 @@ def test_a_failed_transaction_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     assert [r.trial_id for r in storage.trials()] == [0]
     assert storage.states() == {"p": 1}
     storage.close()
+
+
+@pytest.mark.parametrize("in_a_file", [True, False], ids=["study file", "in memory"])
+def test_plugin_states_are_saved_only_where_a_study_can_be_resumed(tmp_path: Path, in_a_file: bool) -> None:
+    spec = RunSpec(("evolution",), Budget(trials=5), 0, "nb201", "cifar10", None, {}, "cpu", require_data_dir())
+    session = open_session(spec, tmp_path / "s.db") if in_a_file else open_session(spec)
+    try:
+        session.run()
+        assert session.study.storage.persistent is in_a_file
+        saved = session.study.storage.states()
+    finally:
+        session.close()
+    assert ("evolution.RegularizedEvolution" in saved) is in_a_file and (saved == {}) is not in_a_file
