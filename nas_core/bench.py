@@ -128,19 +128,36 @@ def run_one(spec: RunSpec, stop_at_optimum: bool = False) -> dict[str, Any]:
 
 
 def run_bench(
-    plan: BenchPlan, jobs: int = 1, progress: Callable[[str, dict[str, Any]], None] | None = None
+    plan: BenchPlan,
+    jobs: int = 1,
+    progress: Callable[[str, dict[str, Any]], None] | None = None,
+    checkpoint: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
+    """Every run of the plan; ``progress`` hears of each run, ``checkpoint`` gets the results so far
+    after each (``complete`` is false until the last), so a long bench that is stopped keeps them."""
     benchmark = load_benchmark(plan.benchmark, plan.dataset, plan.data_dir)  # fail fast, and cache
     specs = plan.specs()
     labels = {spec.plugins: "+".join(spec.plugins) for spec in specs}
     runs: dict[str, list[dict[str, Any]]] = {label: [] for label in labels.values()}
+
+    def collect(spec: RunSpec, record: dict[str, Any]) -> None:
+        runs[labels[spec.plugins]].append(record)
+        if progress is not None:
+            progress(labels[spec.plugins], record)
+        if checkpoint is not None:
+            checkpoint(_results(plan, benchmark, runs, complete=False))
+
     if jobs > 1:
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
             for spec, record in zip(specs, pool.map(partial(run_one, stop_at_optimum=plan.stop_at_optimum), specs)):
-                _collect(runs, labels[spec.plugins], record, progress)
+                collect(spec, record)
     else:
         for spec in specs:
-            _collect(runs, labels[spec.plugins], run_one(spec, plan.stop_at_optimum), progress)
+            collect(spec, run_one(spec, plan.stop_at_optimum))
+    return _results(plan, benchmark, runs, complete=True)
+
+
+def _results(plan: BenchPlan, benchmark: Any, runs: dict[str, list[dict[str, Any]]], complete: bool) -> dict[str, Any]:
     optimum = benchmark.optimum
     return {
         "benchmark": plan.benchmark,
@@ -149,25 +166,15 @@ def run_bench(
         "seeds": list(plan.seeds),
         "options": dict(plan.options),
         "stop_at_optimum": plan.stop_at_optimum,
+        "complete": complete,
         "optimum": {
             "valid_acc": optimum.valid_acc,
             "test_acc": optimum.test_acc,
             "exhaustive_valid_acc": optimum.exhaustive_valid_acc,
         },
         "summary": {label: summarize_runs(records, optimum.valid_acc) for label, records in runs.items()},
-        "runs": runs,
+        "runs": {label: list(records) for label, records in runs.items()},
     }
-
-
-def _collect(
-    runs: dict[str, list[dict[str, Any]]],
-    label: str,
-    record: dict[str, Any],
-    progress: Callable[[str, dict[str, Any]], None] | None,
-) -> None:
-    runs[label].append(record)
-    if progress is not None:
-        progress(label, record)
 
 
 def summarize_runs(records: Sequence[dict[str, Any]], optimum_valid: float) -> dict[str, Any]:

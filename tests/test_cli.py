@@ -102,7 +102,8 @@ def test_bench_writes_curves_and_summaries_and_plot_draws_them(tmp_path: Path) -
                "--evolution-population", "5", "-o", str(out), "--quiet")  # fmt: skip
     assert done.returncode == 0, done.stderr
     result = json.loads(out.read_text())
-    assert set(result["summary"]) == {"random", "evolution"}
+    assert set(result["summary"]) == {"random", "evolution"} and result["complete"]
+    assert not (tmp_path / "bench.json.partial").exists()
     assert result["options"] == {"evolution_population": 5}
     ceiling = result["optimum"]["exhaustive_valid_acc"]
     assert ceiling == pytest.approx(91.448, abs=1e-3) and ceiling < result["optimum"]["valid_acc"]

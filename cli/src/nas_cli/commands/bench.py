@@ -58,10 +58,16 @@ def bench(ctx: click.Context, **params: Any) -> None:
         done["n"] += 1
         console.print(f"[{done['n']}/{total}] {label} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
 
-    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress)
     output = Path(params["output"])
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=1))
+
+    def write(results: dict[str, Any]) -> None:  # after every run: a stopped bench keeps its runs
+        partial = output.with_name(output.name + ".partial")
+        partial.write_text(json.dumps(results, indent=1))
+        partial.replace(output)
+
+    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=write)
+    write(results)
     if not params["quiet"]:
         print_bench_summary(results, Console())
         Console().print(f"wrote {output}")

@@ -1,0 +1,32 @@
+"""``nas bench``'s runs: ended at the optimum on request, and kept as they finish."""
+
+from pathlib import Path
+
+from nas_core.bench import BenchPlan, run_bench
+from nas_core.budget import Budget
+
+from test_table_format import write_grid_table
+
+
+def grid_plan(tmp_path: Path, *, stop: bool = False) -> BenchPlan:
+    write_grid_table(tmp_path / "grid.csv")  # 81 cells, one optimum
+    return BenchPlan((("random",), ("evolution",)), str(tmp_path / "grid.csv"), None, (0, 1, 2), Budget(trials=200), stop_at_optimum=stop)
+
+
+def test_runs_end_once_they_evaluate_the_optimum(tmp_path: Path) -> None:
+    stopped, full = run_bench(grid_plan(tmp_path, stop=True)), run_bench(grid_plan(tmp_path))
+    assert stopped["stop_at_optimum"] is True and full["stop_at_optimum"] is False
+    for early, whole in zip(stopped["runs"]["random"], full["runs"]["random"]):
+        assert early["queries_to_optimum"] == whole["queries_to_optimum"]  # the same search up to there
+        assert early["queries"] == early["queries_to_optimum"] < whole["queries"]
+        assert early["stopped"].endswith("the optimum was evaluated)")
+        assert early["final_valid"] == 90
+
+
+def test_the_results_so_far_are_handed_out_after_every_run(tmp_path: Path) -> None:
+    so_far: list[dict] = []
+    final = run_bench(grid_plan(tmp_path), checkpoint=so_far.append)
+    assert [sum(len(r) for r in results["runs"].values()) for results in so_far] == [1, 2, 3, 4, 5, 6]
+    assert not any(results["complete"] for results in so_far) and final["complete"]
+    assert so_far[2]["summary"]["random"]["runs"] == 3 and so_far[2]["summary"]["evolution"]["runs"] == 0
+    assert so_far[-1]["runs"] == final["runs"]
