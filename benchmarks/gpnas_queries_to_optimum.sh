@@ -2,7 +2,8 @@
 # Queries (trained or looked-up candidates; the filter's free predictions do not count) until the
 # NB201 global optimum is evaluated, median over seeds (paper: GPNAS needs 3x fewer than evolution
 # and 5x fewer than random search). Each method gets a budget of queries large enough for most of
-# its seeds to find the optimum; a seed that does not counts as "more than the budget".
+# its seeds to find the optimum; a seed that does not counts as "more than the budget". A run ends
+# when it evaluates the optimum (--stop-at-optimum), and the JSON is rewritten after every run.
 #   NAS_DATA_DIR=../shared/data benchmarks/gpnas_queries_to_optimum.sh
 #   SEEDS=10 DATASET=cifar10 GPNAS_QUERIES=600 benchmarks/gpnas_queries_to_optimum.sh
 #   SETS=gpnas JOBS=2 benchmarks/gpnas_queries_to_optimum.sh    # rerun one method; summarize all three
@@ -13,7 +14,7 @@ dataset=${DATASET:-cifar10}
 seeds=${SEEDS:-20}
 bench() {  # set, queries, seeds
   nice -n 10 nas bench --plugin "$1" --benchmark nb201 --dataset "$dataset" --seeds "$3" --budget "$2" \
-    --jobs "${JOBS:-1}" --quiet -o "$out/gpnas_queries_to_optimum_${dataset}_$1.json"
+    --jobs "${JOBS:-1}" --stop-at-optimum --quiet -o "$out/gpnas_queries_to_optimum_${dataset}_$1.json"
 }
 sets=" ${SETS:-gpnas evolution random} "
 [[ $sets == *" gpnas "* ]] && bench gpnas "${GPNAS_QUERIES:-600}" "$seeds"
