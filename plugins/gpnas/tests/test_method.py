@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from ConfigSpace import Configuration
 from scipy.stats import spearmanr
 
 from nas_core.benchmarks.registry import load_benchmark
@@ -19,7 +20,7 @@ from nas_core.testing import require_data_dir
 from nas_core.types import Status
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
-from nas_gpnas.kde import KDESettings
+from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
 
@@ -102,6 +103,14 @@ def test_a_known_child_is_not_a_new_observation() -> None:
     searcher.ask()
     searcher.tell(1.0, known=True)
     assert len(searcher.observations.largest_budget_with(1)[0]) == 1
+
+
+def test_a_configuration_formatted_once_is_interchangeable_with_a_plain_one() -> None:
+    space = Decoupling.of(NB201Space()).operator_space()
+    vector = np.arange(len(space)) % 4.0
+    once, plain_config = FormattedOnceConfiguration(space, vector=vector), Configuration(space, vector=vector)
+    assert once == plain_config and plain_config == once and str(once) == str(plain_config)
+    assert {plain_config: "run"}[once] == "run" and {once: "run"}[plain_config] == "run"
 
 
 def test_the_smac_forest_sampler_proposes_distinct_allowed_topologies() -> None:

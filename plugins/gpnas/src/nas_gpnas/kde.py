@@ -50,6 +50,23 @@ class KDESettings:
     min_bandwidth: float = 1e-3
 
 
+class FormattedOnceConfiguration(Configuration):
+    """A configuration that formats its text once.
+
+    SMAC looks a configuration up in its run history by ``hash(repr(config))`` and names it by
+    ``str(config)`` on every ask and tell, and ConfigSpace formats all values each time: over a
+    long filtered search that formatting took a seventh of the run. A configuration never changes,
+    so its text is kept; it equals, and hashes like, a plain configuration.
+    """
+
+    _text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = super().__str__()
+        return self._text
+
+
 class RepeatWanted(Exception):
     """Algorithm 1 chose a configuration this SMAC facade has already run (see the module doc)."""
 
@@ -149,7 +166,7 @@ class KDEConfigSelector(ConfigSelector):
     def _allowed(self, vector: np.ndarray) -> Configuration | None:
         space: ConfigurationSpace = self._scenario.configspace
         try:
-            config = Configuration(space, vector=vector)
+            config = FormattedOnceConfiguration(space, vector=vector)
             config.check_valid_configuration()
         except ForbiddenValueError:
             return None
