@@ -16,6 +16,7 @@ from functools import partial
 from multiprocessing import get_context
 from typing import Any
 
+from nas_core.benchmarks.base import Benchmark
 from nas_core.benchmarks.registry import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
@@ -93,10 +94,10 @@ def run_one(spec: RunSpec, stop_at_optimum: bool = False) -> dict[str, Any]:
     """One seeded search on an in-memory study; its final result and best-so-far curve."""
     started = time.perf_counter()
     session = open_session(spec)
-    assert session.benchmark is not None
-    if stop_at_optimum:
-        session.plugins.register(StopAtOptimum(session.benchmark.optimum.keys), "stop-at-optimum", "nas bench")
     try:
+        assert session.benchmark is not None
+        if stop_at_optimum:
+            session.plugins.register(StopAtOptimum(session.benchmark.optimum.keys), "stop-at-optimum", "nas bench")
         reason = session.run()
         trials = list(session.study.trials)
     finally:
@@ -157,7 +158,7 @@ def run_bench(
     return _results(plan, benchmark, runs, complete=True)
 
 
-def _results(plan: BenchPlan, benchmark: Any, runs: dict[str, list[dict[str, Any]]], complete: bool) -> dict[str, Any]:
+def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[str, Any]]], complete: bool) -> dict[str, Any]:
     optimum = benchmark.optimum
     return {
         "benchmark": plan.benchmark,
