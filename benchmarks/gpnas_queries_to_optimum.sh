@@ -7,6 +7,10 @@
 #   NAS_DATA_DIR=../shared/data benchmarks/gpnas_queries_to_optimum.sh
 #   SEEDS=10 DATASET=cifar10 GPNAS_QUERIES=600 benchmarks/gpnas_queries_to_optimum.sh
 #   SETS=gpnas JOBS=2 benchmarks/gpnas_queries_to_optimum.sh    # rerun one method; summarize all three
+#   SETS=none benchmarks/gpnas_queries_to_optimum.sh             # only summarize
+# The summary merges every gpnas_queries_to_optimum_<dataset>_<method>*.json (seed ranges run as
+# separate processes, e.g. `nas bench ... --seed-start 10 --seeds 10 -o ..._gpnas_seeds10-19.json`);
+# a run still unfinished when a file was written is not counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/results
@@ -21,9 +25,14 @@ sets=" ${SETS:-gpnas evolution random} "
 [[ $sets == *" evolution "* ]] && bench evolution "${EVOLUTION_QUERIES:-3000}" 100
 [[ $sets == *" random "* ]] && bench random "${RANDOM_QUERIES:-15000}" 100
 python - "$out" "$dataset" <<'PY'
-import json, sys
+import glob, json, statistics, sys
 out, dataset = sys.argv[1:]
 for name in ("gpnas", "evolution", "random"):
-    s = json.load(open(f"{out}/gpnas_queries_to_optimum_{dataset}_{name}.json"))["summary"][name]
-    print(f"{name:10s} seeds {s['runs']:3d} found {s['found_optimum_rate']:.2f} median queries {s['queries_to_optimum_median']}")
+    runs = {}
+    for path in sorted(glob.glob(f"{out}/gpnas_queries_to_optimum_{dataset}_{name}*.json")):
+        for run in json.load(open(path))["runs"][name]:
+            runs.setdefault(run["seed"], run)
+    hits = [r["queries_to_optimum"] or float("inf") for r in runs.values()]
+    found = sum(h != float("inf") for h in hits)
+    print(f"{name:10s} seeds {len(runs):3d} found {found / len(runs):.2f} median queries {statistics.median(hits)}")
 PY
