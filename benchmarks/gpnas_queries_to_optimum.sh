@@ -25,14 +25,16 @@ sets=" ${SETS:-gpnas evolution random} "
 [[ $sets == *" evolution "* ]] && bench evolution "${EVOLUTION_QUERIES:-3000}" 100
 [[ $sets == *" random "* ]] && bench random "${RANDOM_QUERIES:-15000}" 100
 python - "$out" "$dataset" <<'PY'
-import glob, json, statistics, sys
+import glob, json, sys
+from nas_core.bench import summarize_runs
 out, dataset = sys.argv[1:]
 for name in ("gpnas", "evolution", "random"):
-    runs = {}
+    runs, optimum = {}, None
     for path in sorted(glob.glob(f"{out}/gpnas_queries_to_optimum_{dataset}_{name}*.json")):
-        for run in json.load(open(path))["runs"][name]:
+        results = json.load(open(path))
+        optimum = results["optimum"]["valid_acc"]
+        for run in results["runs"][name]:
             runs.setdefault(run["seed"], run)
-    hits = [r["queries_to_optimum"] or float("inf") for r in runs.values()]
-    found = sum(h != float("inf") for h in hits)
-    print(f"{name:10s} seeds {len(runs):3d} found {found / len(runs):.2f} median queries {statistics.median(hits)}")
+    s = summarize_runs(list(runs.values()), optimum)
+    print(f"{name:10s} seeds {s['runs']:3d} found {s['found_optimum_rate']:.2f} median queries {s['queries_to_optimum_median']}")
 PY
