@@ -109,6 +109,10 @@ class PluginManager:
             raise PluginError(f"plugin '{owner}' does not fit the hooks: {' '.join(str(exc).split())}") from exc
         self._owner[name] = owner
 
+    def get(self, name: str) -> object | None:
+        """The object registered as ``name`` (a plugin's own objects: ``<plugin>.<Class>``)."""
+        return self._pm.get_plugin(name)
+
     def load(self, names: Iterable[str]) -> None:
         """Import and register the named plugins (entry-point names, or dotted module paths),
         then the core's essentials."""

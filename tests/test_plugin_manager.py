@@ -32,6 +32,14 @@ def test_only_named_plugins_are_loaded() -> None:
     assert manager.loaded["random"].distribution == "nas-core"
 
 
+def test_an_object_a_plugin_registered_is_found_by_its_name() -> None:
+    manager = PluginManager()
+    manager.load(["random"])
+    found = object()
+    manager.register(found, "random.Helper", owner="random")
+    assert manager.get("random.Helper") is found and manager.get("random.Missing") is None
+
+
 def test_an_unknown_plugin_lists_the_installed_ones() -> None:
     with pytest.raises(PluginError) as exc:
         PluginManager().load(["gpnass"])

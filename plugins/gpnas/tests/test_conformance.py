@@ -1,6 +1,10 @@
 """The core's conformance kit for each GPNAS entry point (small budgets on the real NB201 table)."""
 
+import pytest
+
 from nas_core.testing import PluginConformance
+
+from nas_gpnas import strategy
 
 SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
 
@@ -17,6 +21,15 @@ class TestGPNAS(PluginConformance):
         "gpnas_kde_samples": 0,
         "gpnas_sampler": "tpe",
     }
+
+
+class TestGPNASDrawingRandomChildren(TestGPNAS):
+    """The same contract (resume above all) when the searchers' known children make GPNAS draw
+    random ones, which the searchers observe outside SMAC."""
+
+    @pytest.fixture(autouse=True)
+    def _draw_after_two_known(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(strategy, "MAX_KNOWN_IN_A_ROW", 2)
 
 
 class TestPredictorFilterBehindEvolution(PluginConformance):

@@ -22,6 +22,7 @@ from nas_core.types import Status
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
 from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
+from nas_gpnas import strategy
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
 
 SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
@@ -154,9 +155,12 @@ def test_a_searcher_replays_its_history_exactly(budgets: tuple[float | None, flo
     space = Decoupling.of(NB201Space()).topology_space()
     settings = BOHBSettings(sampler="kde", min_budget=budgets[0], max_budget=budgets[1])
     first = BOHBSearcher("topology", space, settings, seed=5)
+    rng = np.random.default_rng(0)
     for k in range(60):
         first.ask()
         first.tell(float(k % 7), known=k % 10 == 0)
+        if k % 9 == 0:  # a random child GPNAS drew itself
+            first.observe(random_values(space, rng), settings.max_budget, float(k % 5))
     assert first.round > 0  # the replay goes through new rounds too
     second = BOHBSearcher("topology", space, settings, seed=5)
     second.load_state_dict(first.state_dict())
@@ -229,3 +233,23 @@ def test_a_run_ends_once_every_child_of_a_small_space_is_known() -> None:
     finally:
         session.close()
     assert len(trials) == len({t.candidate.arch.key for t in trials}) == 40
+
+
+def test_when_the_searchers_repeat_known_children_a_random_new_one_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Algorithm 1's kernels concentrate: once asking again yields only known children, GPNAS
+    draws a new child at random, and both searchers learn its result."""
+    monkeypatch.setattr(strategy, "MAX_KNOWN_IN_A_ROW", 2)
+    spec = RunSpec(("gpnas",), Budget(trials=40), 0, "nb201", "cifar10", None, {"gpnas_filter": False}, "cpu", require_data_dir())
+    session = open_session(spec)
+    try:
+        session.run()
+        trials = list(session.study.trials)
+        gpnas = session.plugins.get("gpnas.GPNAS")
+    finally:
+        session.close()
+    drawn = [t for t in trials if t.candidate.origin == "gpnas-random"]
+    assert 0 < len(drawn) < len(trials) and len({t.candidate.arch.key for t in trials}) == len(trials) == 40
+    assert isinstance(gpnas, strategy.GPNAS)
+    for searcher in gpnas.searchers.values():
+        observed = [e for e in searcher.log if isinstance(e, dict)]
+        assert len(observed) == len(drawn) and len(searcher.observations.largest_budget_with(1)[0]) == 40

@@ -22,6 +22,9 @@ Three things SMAC does not do for us:
   lasts until the facade has exhausted the space, and a new round starts from nothing.
 - **Known children.** A child the study has already answered is told to SMAC (a suggestion needs
   an answer) but is not a new observation for Algorithm 1: counting it again would weigh it twice.
+- **Observations without a suggestion.** A child GPNAS drew at random (when the searchers kept
+  proposing known children) is observed by Algorithm 1 like any answer; SMAC never suggested it,
+  so SMAC's own forest (``sampler="smac"``) does not model it.
 - **Exact resume.** SMAC's generators cannot be saved; the searcher's state is the log of what it
   was told, and loading it replays the same ask/tell sequence into fresh facades, which (being
   seeded) propose exactly what they proposed before.
@@ -55,6 +58,7 @@ from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWa
 logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
 
 SAMPLERS = ("kde", "smac")
+_ONE_FIDELITY = 1.0  # SMAC's budget range (a point) on a single-fidelity space
 _CHALLENGERS = 1000  # random configurations the acquisition maximizer scores (SMAC's 10000 is for big spaces)
 
 
@@ -185,8 +189,9 @@ class BOHBSearcher:
         self.seed = seed
         self.round = 0
         # What it was told, (values, budget, cost, crashed, known), in order; a new round is marked
-        # by None (from the first bracket) or the Hyperband bracket it continues at.
-        self.log: list[tuple[Values, float | None, float, bool, bool] | int | None] = []
+        # by None (from the first bracket) or the Hyperband bracket it continues at, and what it
+        # observed without suggesting it by {"observed": values, "budget": ..., "cost": ...}.
+        self.log: list[tuple[Values, float | None, float, bool, bool] | int | None | dict[str, Any]] = []
         self.observations = Observations(len(space))
         self._facade = self._new_facade()
         self._pending: TrialInfo | None = None
@@ -196,7 +201,7 @@ class BOHBSearcher:
         """A facade for the current round, starting Hyperband at ``bracket`` (None: the first)."""
         s = self.settings
         seed = stable_seed(self.seed, self.label, self.round) % 2**31
-        low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (1, 1)
+        low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (_ONE_FIDELITY, _ONE_FIDELITY)
         n_initial = len(self.space) + 1  # N_min of Algorithm 1: one more than the dimensions
         scenario = _UnsavedScenario(
             self._space_for_new_facade(),
@@ -293,6 +298,16 @@ class BOHBSearcher:
             self.observations.add(info.budget, info.config.get_array(), float(cost))
         self.log.append((plain(info.config), budget, float(cost), crashed, known))
 
+    def observe(self, values: Values, budget: float | None, cost: float) -> None:
+        """The cost of a configuration this searcher did not suggest, for Algorithm 1's model; no
+        suggestion may be outstanding (its answer would be told to the wrong configuration)."""
+        if self._pending is not None:
+            raise RuntimeError(f"{self.label}: observe() between ask() and tell()")
+        config = Configuration(self.space, values=values)
+        smac_budget = budget if self.settings.multi_fidelity else _ONE_FIDELITY  # as SMAC's trials are
+        self.observations.add(smac_budget, config.get_array(), float(cost))
+        self.log.append({"observed": dict(values), "budget": budget, "cost": float(cost)})
+
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         if self._pending is not None:
@@ -309,6 +324,9 @@ class BOHBSearcher:
         for entry in state["log"]:
             if entry is None or isinstance(entry, int):  # what the ask (or the strategy) did then
                 self.renew(entry)
+                continue
+            if isinstance(entry, dict):
+                self.observe(entry["observed"], entry["budget"], entry["cost"])
                 continue
             values, budget, cost, crashed, *since_known = entry  # studies before "known": 4 fields
             known = bool(since_known and since_known[0])
