@@ -6,11 +6,16 @@ commits. A trial row and the state of every plugin after that trial are written 
 transaction, so the stored state always matches the stored trials and ``--resume`` continues
 exactly where the file ends. The writer holds an exclusive ``flock`` on the file for its
 lifetime, so a second search on the same file is refused instead of interleaving.
+
+A plugin state is pickled whole, except for the :class:`~nas_core.append_log.AppendLog` lists in
+it: their entries are rows of ``plugin_log``, and each trial adds only the new ones (schema 2;
+a schema 1 file gets the table with its first new trial).
 """
 
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import pickle
@@ -20,12 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nas_core.append_log import AppendLog
 from nas_core.errors import StorageError
 
 APPLICATION_ID = int.from_bytes(b"NASs", "big")  # marks a file as a nas study
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MEMORY = ":memory:"
 
+_LOG_TABLE = """CREATE TABLE IF NOT EXISTS plugin_log (
+    name TEXT NOT NULL,
+    log TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entry BLOB NOT NULL,
+    PRIMARY KEY (name, log, seq)
+)"""
+_LOG_ID = "append-log"  # pickle's persistent id of an AppendLog: (_LOG_ID, key)
 _SCHEMA = (
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {SCHEMA_VERSION}",
@@ -42,6 +56,7 @@ _SCHEMA = (
     wall_seconds REAL NOT NULL
 )""",
     "CREATE TABLE plugin_state (name TEXT PRIMARY KEY, state BLOB NOT NULL)",
+    _LOG_TABLE,
     "CREATE TABLE artifacts (trial_id INTEGER NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (trial_id, name))",
 )
 
@@ -64,6 +79,7 @@ class StudyStorage:
         self._conn = conn
         self._lock_fd = lock_fd
         self._saved_states: dict[str, bytes] = {}
+        self._saved_logs: dict[tuple[str, str], int] = {}  # (plugin, log key) -> entries in the file
         self._wal = False
 
     @property
@@ -176,7 +192,12 @@ class StudyStorage:
     def states(self) -> dict[str, Any]:
         rows = self._select("SELECT name, state FROM plugin_state")
         self._saved_states = {name: bytes(blob) for name, blob in rows}
-        return {name: pickle.loads(blob) for name, blob in self._saved_states.items()}
+        logs: dict[tuple[str, str], AppendLog] = {}
+        if self._select("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'plugin_log'"):
+            for name, key, entry in self._select("SELECT name, log, entry FROM plugin_log ORDER BY name, log, seq"):
+                logs.setdefault((name, key), AppendLog(key)).append(pickle.loads(entry))
+        self._saved_logs = {where: len(log) for where, log in logs.items()}
+        return {name: _unpickle_state(blob, name, logs) for name, blob in self._saved_states.items()}
 
     # -- writing ---------------------------------------------------------------------------------
     def write_trial(
@@ -193,8 +214,18 @@ class StudyStorage:
 
         ``artifacts``, when given, replace the ones kept so far (the study keeps one trial's).
         """
-        blobs = {name: pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL) for name, state in states.items()}
+        blobs: dict[str, bytes] = {}
+        logs: dict[tuple[str, str], AppendLog] = {}
+        for name, state in states.items():
+            blobs[name], found = _pickle_state(state)
+            logs.update(((name, key), log) for key, log in found.items())
         changed = [(n, b) for n, b in blobs.items() if self._saved_states.get(n) != b]
+        rewritten = [where for where, log in logs.items() if len(log) < self._saved_logs.get(where, 0)]
+        appended = [
+            (name, key, seq, pickle.dumps(log[seq], protocol=pickle.HIGHEST_PROTOCOL))
+            for (name, key), log in logs.items()
+            for seq in range(0 if (name, key) in rewritten else self._saved_logs.get((name, key), 0), len(log))
+        ]
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO trials VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -212,6 +243,10 @@ class StudyStorage:
             )
             if changed:
                 conn.executemany("INSERT OR REPLACE INTO plugin_state VALUES (?, ?)", changed)
+            if rewritten:
+                conn.executemany("DELETE FROM plugin_log WHERE name = ? AND log = ?", rewritten)
+            if appended:
+                conn.executemany("INSERT INTO plugin_log VALUES (?, ?, ?, ?)", appended)
             if meta:
                 conn.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in meta.items()]
@@ -222,6 +257,7 @@ class StudyStorage:
                     "INSERT INTO artifacts VALUES (?, ?, ?)", [(row.trial_id, k, v) for k, v in artifacts.items()]
                 )
         self._saved_states.update(changed)
+        self._saved_logs.update((where, len(log)) for where, log in logs.items())
 
     def set_meta(self, **values: Any) -> None:
         with self._transaction() as conn:
@@ -234,6 +270,8 @@ class StudyStorage:
             # WAL only once something is written: a refused run leaves the file byte-identical.
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute(_LOG_TABLE)  # a schema 1 file becomes schema 2 when first written
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._wal = True
         return _Transaction(self._conn, self.path)
 
@@ -283,3 +321,35 @@ def _lock(path: str) -> int:
         os.close(fd)
         raise StorageError(f"{path} is in use by another running nas search; wait for it or choose another --storage") from None
     return fd
+
+
+def _pickle_state(state: Any) -> tuple[bytes, dict[str, AppendLog]]:
+    """The state pickled with its append logs left out (referred to by key), and those logs."""
+    logs: dict[str, AppendLog] = {}
+
+    def persistent_id(obj: Any) -> tuple[str, str] | None:
+        if not isinstance(obj, AppendLog):
+            return None
+        if logs.setdefault(obj.key, obj) is not obj:
+            raise StorageError(f"two append logs in one plugin state share the key {obj.key!r}")
+        return (_LOG_ID, obj.key)
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.persistent_id = persistent_id  # type: ignore[method-assign]
+    pickler.dump(state)
+    return buffer.getvalue(), logs
+
+
+def _unpickle_state(blob: bytes, name: str, logs: Mapping[tuple[str, str], AppendLog]) -> Any:
+    """A state as pickled by :func:`_pickle_state`, its append logs read back from their rows."""
+    unpickler = pickle.Unpickler(io.BytesIO(blob))
+
+    def persistent_load(pid: Any) -> AppendLog:
+        kind, key = pid
+        if kind != _LOG_ID:
+            raise StorageError(f"plugin state {name!r} refers to an unknown stored object {kind!r}")
+        return logs.get((name, key), AppendLog(key))
+
+    unpickler.persistent_load = persistent_load  # type: ignore[method-assign]
+    return unpickler.load()

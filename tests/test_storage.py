@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from nas_core.append_log import AppendLog
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import StorageError
@@ -92,6 +93,46 @@ def test_a_failed_transaction_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     assert [r.trial_id for r in storage.trials()] == [0]
     assert storage.states() == {"p": 1}
     storage.close()
+
+
+def log_rows(path: Path) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT name, log, seq FROM plugin_log ORDER BY name, log, seq").fetchall()
+
+
+def test_an_append_log_is_stored_by_its_new_entries(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    storage = StudyStorage.create(path, {"spec": {}})
+    log = AppendLog("told", [("a", 1.0), None])
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": {"log": log, "round": 1}})
+    log.append(("b", 2.0))
+    storage.write_trial(row(1), "k1", "complete", 1.0, {"p": {"log": log, "round": 2}})
+    assert log_rows(path) == [("p", "told", 0), ("p", "told", 1), ("p", "told", 2)]  # each entry once
+    restarted = AppendLog("told", [("c", 3.0)])  # a plugin that started its log anew
+    storage.write_trial(row(2), "k2", "complete", 1.0, {"p": {"log": restarted, "round": 3}})
+    storage.close()
+    reader = StudyStorage.open(path, writer=False)
+    state = reader.states()["p"]
+    reader.close()
+    assert state == {"log": [("c", 3.0)], "round": 3}
+    assert isinstance(state["log"], AppendLog) and state["log"].key == "told"
+
+
+def test_a_study_file_of_schema_1_is_read_and_upgraded_when_written(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    storage = StudyStorage.create(path, {"spec": {}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": {"log": [1, 2]}})
+    storage.close()
+    with sqlite3.connect(path) as conn:  # as nas wrote it before append logs
+        conn.execute("DROP TABLE plugin_log")
+        conn.execute("PRAGMA user_version = 1")
+    storage = StudyStorage.open(path)
+    assert storage.states() == {"p": {"log": [1, 2]}}
+    storage.write_trial(row(1), "k1", "complete", 1.0, {"p": {"log": AppendLog("told", [1, 2, 3])}})
+    storage.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+    assert len(log_rows(path)) == 3
 
 
 @pytest.mark.parametrize("in_a_file", [True, False], ids=["study file", "in memory"])

@@ -49,6 +49,7 @@ from smac.runhistory import RunHistory
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
+from nas_core.append_log import AppendLog
 from nas_core.config import stable_seed
 from nas_core.errors import PluginError
 
@@ -191,7 +192,8 @@ class BOHBSearcher:
         # What it was told, (values, budget, cost, crashed, known), in order; a new round is marked
         # by None (from the first bracket) or the Hyperband bracket it continues at, and what it
         # observed without suggesting it by {"observed": values, "budget": ..., "cost": ...}.
-        self.log: list[tuple[Values, float | None, float, bool, bool] | int | None | dict[str, Any]] = []
+        # A study file stores only the new entries of this log with each trial (it grows by every ask).
+        self.log = AppendLog(label)
         self.observations = Observations(len(space))
         self._facade = self._new_facade()
         self._pending: TrialInfo | None = None
@@ -312,12 +314,12 @@ class BOHBSearcher:
     def state_dict(self) -> dict[str, Any]:
         if self._pending is not None:
             raise RuntimeError(f"{self.label}: state saved between ask() and tell()")
-        return {"log": list(self.log)}
+        return {"log": self.log}  # the log itself: the study file appends what is new
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Replay the told sequence into fresh facades (deterministic: same seeds, same calls)."""
         self.round = 0
-        self.log = []
+        self.log = AppendLog(self.label)
         self.observations = Observations(len(self.space))
         self._pending = None
         self._facade = self._new_facade()
