@@ -17,7 +17,7 @@ out=benchmarks/results
 dataset=${DATASET:-cifar10}
 seeds=${SEEDS:-20}
 bench() {  # set, queries, seeds
-  nice -n 10 nas bench --plugin "$1" --benchmark nb201 --dataset "$dataset" --seeds "$3" --budget "$2" \
+  nas bench --plugin "$1" --benchmark nb201 --dataset "$dataset" --seeds "$3" --budget "$2" \
     --jobs "${JOBS:-1}" --stop-at-optimum --quiet -o "$out/gpnas_queries_to_optimum_${dataset}_$1.json"
 }
 sets=" ${SETS:-gpnas evolution random} "

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from nas_core.architecture import Architecture
 from nas_core.budget import Budget, budget_status
 from nas_core.errors import ArchitectureError, PluginError
