@@ -132,7 +132,11 @@ class KDEConfigSelector(ConfigSelector):
         centres = good[self._rng.integers(len(good), size=s.samples)]
         keep = self._rng.random(centres.shape) < 1 - wide
         candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
-        scores = self._log_density(candidates, good, bw_good) - self._log_density(candidates, bad, bw_bad)
+        # l' mostly copies a good observation: score each distinct candidate once (a row's score
+        # does not depend on the other rows, so the scores are the same to the bit)
+        distinct, copies = np.unique(candidates, axis=0, return_inverse=True)
+        scores = self._log_density(distinct, good, bw_good) - self._log_density(distinct, bad, bw_bad)
+        scores = scores[copies.reshape(-1)]
         for i in np.argsort(-scores, kind="stable"):
             config = self._allowed(candidates[i])
             if config is not None:
