@@ -7,6 +7,8 @@ noisy single-seed accuracy), and it is judged by its seed-averaged validation an
 
 from __future__ import annotations
 
+import importlib.metadata
+import platform
 import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +28,9 @@ from nas_core.report import best_so_far
 from nas_core.session import collect_options, open_session
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result
+
+# Libraries whose numerics a run's proposals depend on (a strategy's model, its predictor, the tables).
+_NUMERIC_LIBRARIES = ("numpy", "scipy", "scikit-learn", "torch", "torch-geometric", "ConfigSpace", "smac", "nas-core")
 
 
 def parse_plugin_set(text: str) -> tuple[str, ...]:
@@ -168,6 +173,7 @@ def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[st
         "options": dict(plan.options),
         "stop_at_optimum": plan.stop_at_optimum,
         "complete": complete,
+        "environment": environment(),
         "optimum": {
             "valid_acc": optimum.valid_acc,
             "test_acc": optimum.test_acc,
@@ -176,6 +182,18 @@ def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[st
         "summary": {label: summarize_runs(records, optimum.valid_acc) for label, records in runs.items()},
         "runs": {label: list(records) for label, records in runs.items()},
     }
+
+
+def environment() -> dict[str, str | None]:
+    """Python's and the numeric libraries' versions: a seeded run repeats only where they match
+    (GPNAS's NB201 runs of one code version differed between two installations)."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in _NUMERIC_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 def summarize_runs(records: Sequence[dict[str, Any]], optimum_valid: float) -> dict[str, Any]:

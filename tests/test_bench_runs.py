@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import numpy
+
 from nas_core.bench import BenchPlan, run_bench
 from nas_core.budget import Budget
 
@@ -28,5 +30,6 @@ def test_the_results_so_far_are_handed_out_after_every_run(tmp_path: Path) -> No
     final = run_bench(grid_plan(tmp_path), checkpoint=so_far.append)
     assert [sum(len(r) for r in results["runs"].values()) for results in so_far] == [1, 2, 3, 4, 5, 6]
     assert not any(results["complete"] for results in so_far) and final["complete"]
+    assert final["environment"]["numpy"] == numpy.__version__ and final["environment"]["torch"]
     assert so_far[2]["summary"]["random"]["runs"] == 3 and so_far[2]["summary"]["evolution"]["runs"] == 0
     assert so_far[-1]["runs"] == final["runs"]
