@@ -13,7 +13,7 @@ sets=${SETS:-"gpnas evolution random"}
 for dataset in ${DATASETS:-cifar10 cifar100 ImageNet16-120}; do
   args=()
   for s in $sets; do args+=(--plugin "$s"); done
-  nice -n 10 nas bench "${args[@]}" --benchmark nb201 --dataset "$dataset" \
+  nas bench "${args[@]}" --benchmark nb201 --dataset "$dataset" \
     --seeds "$seeds" --budget 12000s --jobs "${JOBS:-1}" --quiet -o "$out/gpnas_nb201_$dataset.json"
   nas plot "$out/gpnas_nb201_$dataset.json" -o "$out/gpnas_nb201_$dataset.png"
 done
