@@ -12,9 +12,8 @@ import platform
 import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
 from multiprocessing import get_context
 from typing import Any
 
@@ -154,9 +153,11 @@ def run_bench(
             checkpoint(_results(plan, benchmark, runs, complete=False))
 
     if jobs > 1:
+        # kept as they finish: a slow seed must not hold back the runs that finished after it
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
-            for spec, record in zip(specs, pool.map(partial(run_one, stop_at_optimum=plan.stop_at_optimum), specs)):
-                collect(spec, record)
+            running = {pool.submit(run_one, spec, plan.stop_at_optimum): spec for spec in specs}
+            for done in as_completed(running):
+                collect(running[done], done.result())
     else:
         for spec in specs:
             collect(spec, run_one(spec, plan.stop_at_optimum))
@@ -180,7 +181,7 @@ def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[st
             "exhaustive_valid_acc": optimum.exhaustive_valid_acc,
         },
         "summary": {label: summarize_runs(records, optimum.valid_acc) for label, records in runs.items()},
-        "runs": {label: list(records) for label, records in runs.items()},
+        "runs": {label: sorted(records, key=lambda r: r["seed"]) for label, records in runs.items()},
     }
 
 

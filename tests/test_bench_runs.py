@@ -33,3 +33,13 @@ def test_the_results_so_far_are_handed_out_after_every_run(tmp_path: Path) -> No
     assert final["environment"]["numpy"] == numpy.__version__ and final["environment"]["torch"]
     assert so_far[2]["summary"]["random"]["runs"] == 3 and so_far[2]["summary"]["evolution"]["runs"] == 0
     assert so_far[-1]["runs"] == final["runs"]
+
+
+def test_runs_in_worker_processes_are_kept_as_they_finish_and_reported_by_seed(tmp_path: Path) -> None:
+    def searched(results: dict) -> dict:
+        return {label: [{k: v for k, v in r.items() if k != "wall_seconds"} for r in runs] for label, runs in results["runs"].items()}
+
+    so_far: list[dict] = []
+    parallel = run_bench(grid_plan(tmp_path, stop=True), jobs=2, checkpoint=so_far.append)
+    assert len(so_far) == 6 and searched(parallel) == searched(run_bench(grid_plan(tmp_path, stop=True)))
+    assert [r["seed"] for r in parallel["runs"]["random"]] == [0, 1, 2]
