@@ -54,7 +54,6 @@ MAX_KNOWN_IN_A_ROW = 100  # asks of one proposal giving known children before a 
 RANDOM_DRAWS = 1000  # random children drawn, all known, before the spaces are taken as exhausted
 
 
-
 @dataclass(frozen=True)
 class Draw:
     """A child drawn at random: its architecture and fidelity, each searcher's values, the budget."""
