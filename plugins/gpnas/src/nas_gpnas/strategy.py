@@ -97,9 +97,8 @@ class GPNAS:
         for _ in range(MAX_KNOWN_IN_A_ROW):
             asked = self._ask()
             budget = asked[OPERATORS].budget
-            topology = asked[TOPOLOGY].values if TOPOLOGY in asked else self.fixed_topology
             try:
-                arch = self.decoupling.join(topology, asked[OPERATORS].values)
+                arch = self._join({name: suggestion.values for name, suggestion in asked.items()})
             except ArchitectureError:  # a combination the space does not hold (a table's missing row)
                 self._tell(self.worst_cost, crashed=True)
                 continue
@@ -114,6 +113,11 @@ class GPNAS:
         self.pending_draw = draw
         return [self._propose(study, draw.arch, draw.fidelity, origin="gpnas-random")]
 
+    def _join(self, values: Mapping[str, Values]) -> Architecture:
+        """The child of the searchers' values (ArchitectureError if the space does not hold it)."""
+        topology = values[TOPOLOGY] if TOPOLOGY in values else self.fixed_topology
+        return self.decoupling.join(topology, values[OPERATORS])
+
     def _propose(self, study: StudyView, arch: Architecture, fidelity: int | None, origin: str) -> Candidate:
         self.pending = (arch.key, fidelity)
         meta = {"skip_dropout": self.skip_dropout * (1.0 - search_progress(study))}
@@ -124,9 +128,8 @@ class GPNAS:
         fidelity = self._fidelity(budget)
         for _ in range(RANDOM_DRAWS):
             values = {name: random_values(searcher.space, self.rng) for name, searcher in self.searchers.items()}
-            topology = values[TOPOLOGY] if TOPOLOGY in values else self.fixed_topology
             try:
-                arch = self.decoupling.join(topology, values[OPERATORS])
+                arch = self._join(values)
             except ArchitectureError:
                 continue
             if self._known(study, arch, fidelity) is None:
