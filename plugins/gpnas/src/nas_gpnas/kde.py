@@ -24,7 +24,7 @@ identifies a trial by its configuration and would not run a repeat, so the selec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from ConfigSpace import CategoricalHyperparameter, Configuration, ConfigurationSpace
@@ -74,7 +74,16 @@ class RepeatWanted(Exception):
 class KDEConfigSelector(ConfigSelector):
     """Yields configurations by Algorithm 1 from all observations in ``observations``."""
 
-    def __init__(self, scenario: Scenario, settings: KDESettings, seed: int, observations: Observations) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: KDESettings,
+        seed: int,
+        observations: Observations,
+        configurations: dict[int, Configuration | None],
+    ) -> None:
+        """``configurations``: the allowed configurations (None: forbidden) by number, kept by the
+        searcher across its facades: a configuration is built and formatted once per search."""
         super().__init__(scenario, retrain_after=1)
         space = scenario.configspace
         hyperparameters = list(space.values())
@@ -83,8 +92,13 @@ class KDEConfigSelector(ConfigSelector):
         self._settings = settings
         self._rng = np.random.default_rng(seed)
         self._sizes = np.array([len(h.choices) for h in hyperparameters])
+        if np.prod(self._sizes.astype(float)) >= 2**62:
+            raise ConfigError("GPNAS's kde sampler numbers the configurations of a space: this one has more than 2**62")
+        # a vector's number in the mixed radix of the category counts, the first dimension leading
+        self._radix = np.r_[np.cumprod(self._sizes[:0:-1])[::-1], 1].astype(np.int64)
         self._n_min = settings.min_points or len(hyperparameters) + 1
         self._observations = observations
+        self._configurations = configurations
 
     def __iter__(self) -> Iterator[Configuration]:
         assert self._runhistory is not None
@@ -116,31 +130,62 @@ class KDEConfigSelector(ConfigSelector):
         s = self._settings
         if self._rng.random() < s.random_fraction:
             return
+        densities = self._densities()
+        if densities is None:
+            return
+        good = densities.good
+        # N_s draws from l' (a good observation, each value resampled with its widened bandwidth)
+        centres = good[self._rng.integers(len(good), size=s.samples)]
+        keep = self._rng.random(centres.shape) < 1 - densities.wide
+        candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
+        numbers = self._numbers(candidates)
+        scores = self._scores(densities, candidates, numbers)
+        for i in np.argsort(-scores, kind="stable"):
+            config = self._allowed(int(numbers[i]), candidates[i])
+            if config is not None:
+                yield config
+
+    def _densities(self) -> Densities | None:
+        """l and g of the largest budget with enough observations (None: no such budget), fitted
+        once per set of observations: a searcher is asked again and again between two new ones
+        (every known child), and its facades come and go."""
+        cached = self._observations.densities
+        if cached is not None:
+            return cached
+        s = self._settings
         observed = self._observations.largest_budget_with(self._n_min + 2)
         if observed is None:
-            return
+            return None
         x, cost = observed
         order = np.argsort(cost, kind="stable")
         n_good = max(self._n_min, int(s.top_fraction * len(x)))
         n_bad = max(self._n_min, len(x) - n_good)
         good, bad = x[order[:n_good]], x[order[n_good : n_good + n_bad]]
         if len(bad) == 0:
-            return
-        bw_good, bw_bad = self._bandwidths(good), self._bandwidths(bad)
+            return None
+        bw_good = self._bandwidths(good)
         wide = np.clip(bw_good * s.bandwidth_factor, s.min_bandwidth, (self._sizes - 1) / self._sizes)
-        # N_s draws from l' (a good observation, each value resampled with its widened bandwidth)
-        centres = good[self._rng.integers(len(good), size=s.samples)]
-        keep = self._rng.random(centres.shape) < 1 - wide
-        candidates = np.where(keep, centres, self._rng.integers(self._sizes, size=centres.shape)).astype(float)
-        # l' mostly copies a good observation: score each distinct candidate once (a row's score
-        # does not depend on the other rows, so the scores are the same to the bit)
-        distinct, copies = np.unique(candidates, axis=0, return_inverse=True)
-        scores = self._log_density(distinct, good, bw_good) - self._log_density(distinct, bad, bw_bad)
-        scores = scores[copies.reshape(-1)]
-        for i in np.argsort(-scores, kind="stable"):
-            config = self._allowed(candidates[i])
-            if config is not None:
-                yield config
+        l, g = CategoricalKDE(good, bw_good, self._sizes), CategoricalKDE(bad, self._bandwidths(bad), self._sizes)
+        self._observations.densities = Densities(good, wide, l, g)
+        return self._observations.densities
+
+    def _numbers(self, vectors: np.ndarray) -> np.ndarray:
+        """Each vector's number: its values as the digits of the category counts' mixed radix."""
+        return vectors.astype(np.int64) @ self._radix
+
+    def _scores(self, densities: Densities, candidates: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+        """log l(x) - log g(x) of every candidate. l' mostly copies a good observation, so each
+        distinct candidate is scored once and kept with the densities (a row's score does not
+        depend on the other rows: the scores are the same to the bit)."""
+        codes, first, copies = np.unique(numbers, return_index=True, return_inverse=True)
+        keys = codes.tolist()
+        known = densities.scores
+        new = [i for i, key in enumerate(keys) if key not in known]
+        if new:
+            rows = candidates[first[new]]
+            fresh = densities.l.log_density(rows) - densities.g.log_density(rows)
+            known.update(zip((keys[i] for i in new), fresh.tolist()))
+        return np.array([known[key] for key in keys])[copies.reshape(-1)]
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
         """Normal reference rule per dimension, kept in the valid range of the categorical kernel."""
@@ -148,37 +193,22 @@ class KDEConfigSelector(ConfigSelector):
         raw = 1.06 * data.std(axis=0) * len(data) ** (-1 / 5)
         return np.clip(raw, s.min_bandwidth, (self._sizes - 1) / self._sizes)
 
-    def _log_density(self, x: np.ndarray, data: np.ndarray, bw: np.ndarray) -> np.ndarray:
-        """log of the mean over data of the product over dimensions of Aitchison-Aitken kernels,
-        for every row of ``x``.
-
-        In logs a kernel is a sum over dimensions: log(bw / (c - 1)) where the values differ, plus
-        a gain where they agree; summed one dimension at a time, the pairs never make the
-        (samples x data x dimensions) tensor, whose data grow by every answer a filtered search
-        gets. (Elementwise on purpose: a BLAS product would spin extra threads on a busy machine.)
-        """
-        single = self._sizes == 1  # one category: the values always agree, the kernel is 1
-        log_other = np.log(np.where(single, 1.0, bw / np.maximum(self._sizes - 1, 1)))
-        gain = np.log(1 - bw) - log_other
-        log_kernel = np.full((len(x), len(data)), log_other.sum())
-        for d in range(x.shape[1]):
-            log_kernel += gain[d] * (x[:, d, None] == data[None, :, d])
-        top = log_kernel.max(axis=1, keepdims=True)
-        return top[:, 0] + np.log(np.exp(log_kernel - top).mean(axis=1))
-
     # -- random configurations ---------------------------------------------------------------------
-    def _allowed(self, vector: np.ndarray) -> Configuration | None:
-        space: ConfigurationSpace = self._scenario.configspace
-        try:
-            config = FormattedOnceConfiguration(space, vector=vector)
-            config.check_valid_configuration()
-        except ForbiddenValueError:
-            return None
-        return config
+    def _allowed(self, number: int, vector: np.ndarray) -> Configuration | None:
+        if number not in self._configurations:
+            space: ConfigurationSpace = self._scenario.configspace
+            try:
+                config: Configuration | None = FormattedOnceConfiguration(space, vector=vector)
+                config.check_valid_configuration()  # type: ignore[union-attr]
+            except ForbiddenValueError:
+                config = None
+            self._configurations[number] = config
+        return self._configurations[number]
 
     def _random(self) -> Configuration:
         for _ in range(_RANDOM_TRIES):
-            config = self._allowed(self._rng.integers(self._sizes).astype(float))
+            vector = self._rng.integers(self._sizes)
+            config = self._allowed(int(self._numbers(vector)), vector.astype(float))
             if config is not None:
                 config.origin = "Random Search"
                 return config
@@ -213,15 +243,58 @@ class _Rows:
         return self._cost[: self._n]
 
 
+class CategoricalKDE:
+    """A product of Aitchison-Aitken kernels around every row of ``data``, with bandwidths ``bw``.
+
+    In logs a kernel is a sum over dimensions: log(bw / (c - 1)) where the values differ, plus a
+    gain where they agree. The gains are tabulated once per dimension and value (``_gains[d][v]``:
+    the gain of every data row for value v), so scoring a point is one lookup per dimension; summed
+    one dimension at a time, the pairs never make the (points x data x dimensions) tensor, whose
+    data grow by every answer a filtered search gets. (Lookups rather than a BLAS product, which
+    would spin extra threads on a busy machine.)
+    """
+
+    def __init__(self, data: np.ndarray, bw: np.ndarray, sizes: np.ndarray) -> None:
+        single = sizes == 1  # one category: the values always agree
+        log_other = np.log(np.where(single, 1.0, bw / np.maximum(sizes - 1, 1)))
+        gain = np.log(1 - bw) - log_other
+        self._base = log_other.sum()
+        self._gains = [gain[d] * (data[None, :, d] == np.arange(size)[:, None]) for d, size in enumerate(sizes)]
+
+    def log_density(self, x: np.ndarray) -> np.ndarray:
+        """log of the mean over the data rows of the product of kernels, for every row of ``x``."""
+        values = x.astype(np.intp)
+        log_kernel = np.full((len(x), self._gains[0].shape[1]), self._base)
+        for d, gains in enumerate(self._gains):
+            log_kernel += gains[values[:, d]]
+        top = log_kernel.max(axis=1, keepdims=True)
+        return top[:, 0] + np.log(np.exp(log_kernel - top).mean(axis=1))
+
+
+@dataclass
+class Densities:
+    """Algorithm 1's l (good) and g (bad) for one set of observations, the good observations and
+    l's widened bandwidths (l' draws from them), and log l - log g of every vector scored so far."""
+
+    good: np.ndarray
+    wide: np.ndarray
+    l: CategoricalKDE
+    g: CategoricalKDE
+    scores: dict[int, float] = field(default_factory=dict)  # by the vector's number (its digits: categories)
+
+
 class Observations:
-    """Every (configuration vector, cost) a searcher was told, per budget, in order."""
+    """Every (configuration vector, cost) a searcher was told, per budget, in order; and the
+    densities fitted to them, until the next observation."""
 
     def __init__(self, dimensions: int) -> None:
         self._dimensions = dimensions
         self._rows: dict[float | None, _Rows] = {}
+        self.densities: Densities | None = None
 
     def add(self, budget: float | None, vector: np.ndarray, cost: float) -> None:
         self._rows.setdefault(budget, _Rows(self._dimensions)).append(vector, cost)
+        self.densities = None
 
     def largest_budget_with(self, at_least: int) -> tuple[np.ndarray, np.ndarray] | None:
         """(vectors, costs) of the largest budget with ``at_least`` observations (copies)."""

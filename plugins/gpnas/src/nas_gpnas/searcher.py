@@ -36,16 +36,21 @@ import copy
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from ConfigSpace import Configuration, ConfigurationSpace
 from smac import MultiFidelityFacade, Scenario
+from smac.acquisition.maximizer.abstract_acquisition_maximizer import AbstractAcquisitionMaximizer
 from smac.acquisition.maximizer.local_search import LocalSearch
+from smac.initial_design.abstract_initial_design import AbstractInitialDesign
+from smac.intensifier.hyperband import Hyperband
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.model.random_forest import RandomForest
+from smac.random_design.abstract_random_design import AbstractRandomDesign
 from smac.runhistory import RunHistory
+from smac.runhistory.encoder.abstract_encoder import AbstractRunHistoryEncoder
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
@@ -133,6 +138,23 @@ class FastRunHistory(RunHistory):
         ]
 
 
+class UnsavedRunHistory(FastRunHistory):
+    """No JSON check of every field of every added trial: SMAC checks that a run history could be
+    saved, and ours never is (a tenth of a long filtered search went to ``json.dumps``)."""
+
+    def _check_json_serializable(self, *args: Any) -> None:
+        pass
+
+
+class NoIncumbentHyperband(Hyperband):
+    """Hyperband without SMAC's incumbent bookkeeping: GPNAS never asks SMAC for an incumbent
+    (the study keeps the best), brackets and promotions do not depend on it, and updating it on
+    every tell compared each answer with every incumbent's trials (a ninth of a long search)."""
+
+    def update_incumbents(self, config: Configuration) -> None:
+        pass
+
+
 class FastConfigSelector(ConfigSelector):
     """SMAC's configuration selector, made to scale to the thousands of answers a filtered search
     feeds back (same proposals, less time):
@@ -180,6 +202,40 @@ class OrderedLocalSearch(LocalSearch):
         return sorted(super()._get_initial_points(*args, **kwargs), key=config_key)
 
 
+class _SMACParts(NamedTuple):
+    """What a facade needs besides its scenario, intensifier and configuration selector."""
+
+    model: RandomForest
+    maximizer: AbstractAcquisitionMaximizer
+    initial_design: AbstractInitialDesign
+    random_design: AbstractRandomDesign
+    runhistory_encoder: AbstractRunHistoryEncoder
+
+
+def _smac_parts(scenario: Scenario, n_initial: int) -> _SMACParts:
+    maximizer = MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS)
+    maximizer._local_search.__class__ = OrderedLocalSearch
+    return _SMACParts(
+        # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves grown
+        # depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
+        RandomForest(
+            scenario.configspace,
+            log_y=True,
+            n_trees=10,
+            ratio_features=1.0,
+            min_samples_split=2,
+            min_samples_leaf=1,
+            max_leaf_nodes=None,  # type: ignore[arg-type]
+            n_jobs=1,
+            seed=scenario.seed,
+        ),
+        maximizer,
+        MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial),
+        MultiFidelityFacade.get_random_design(scenario),
+        MultiFidelityFacade.get_runhistory_encoder(scenario),
+    )
+
+
 class BOHBSearcher:
     """Ask for a configuration, tell its cost (lower is better), again and again."""
 
@@ -195,6 +251,8 @@ class BOHBSearcher:
         # A study file stores only the new entries of this log with each trial (it grows by every ask).
         self.log = AppendLog(label)
         self.observations = Observations(len(space))
+        self._kde_parts: _SMACParts | None = None
+        self._configurations: dict[int, Configuration | None] = {}  # Algorithm 1's, by number
         self._facade = self._new_facade()
         self._pending: TrialInfo | None = None
 
@@ -204,7 +262,6 @@ class BOHBSearcher:
         s = self.settings
         seed = stable_seed(self.seed, self.label, self.round) % 2**31
         low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (_ONE_FIDELITY, _ONE_FIDELITY)
-        n_initial = len(self.space) + 1  # N_min of Algorithm 1: one more than the dimensions
         scenario = _UnsavedScenario(
             self._space_for_new_facade(),
             name=f"gpnas-{self.label}-{self.round}",
@@ -215,38 +272,30 @@ class BOHBSearcher:
             seed=seed,
         )
         if s.sampler == "kde":
-            selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations)
-            initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=0)
+            selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations, self._configurations)
+            # SMAC wires a model and its acquisition into every facade; Algorithm 1 uses none of
+            # them, so one set serves every round (building them was a fifth of a long search)
+            self._kde_parts = self._kde_parts or _smac_parts(scenario, n_initial=0)
+            parts = self._kde_parts
         else:
             selector = FastConfigSelector(scenario)
-            initial = MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial)
-        maximizer = MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS)
-        maximizer._local_search.__class__ = OrderedLocalSearch
+            parts = _smac_parts(scenario, n_initial=len(self.space) + 1)  # N_min: dimensions + 1
         facade = MultiFidelityFacade(
             scenario,
             None,
-            # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves
-            # grown depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
-            model=RandomForest(
-                scenario.configspace,
-                log_y=True,
-                n_trees=10,
-                ratio_features=1.0,
-                min_samples_split=2,
-                min_samples_leaf=1,
-                max_leaf_nodes=None,  # type: ignore[arg-type]
-                n_jobs=1,
-                seed=seed,
-            ),
-            acquisition_maximizer=maximizer,
-            initial_design=initial,
+            model=parts.model,
+            acquisition_maximizer=parts.maximizer,
+            initial_design=parts.initial_design,
+            random_design=parts.random_design,
+            runhistory_encoder=parts.runhistory_encoder,
             intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=s.eta),
             config_selector=selector,
             logging_level=False,
             overwrite=True,
         )
-        # the same object every SMAC component holds, with the O(1) objective bounds
-        facade.runhistory.__class__ = FastRunHistory
+        # the same objects every SMAC component holds, with less bookkeeping (see the classes)
+        facade.runhistory.__class__ = UnsavedRunHistory
+        facade.intensifier.__class__ = NoIncumbentHyperband
         if bracket is not None:
             facade.intensifier.set_state({"tracker": {}, "next_bracket": bracket})
         return facade
