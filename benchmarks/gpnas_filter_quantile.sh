@@ -5,15 +5,17 @@
 # evolution and random on the same seeds; each quantile is compared paired, seed for seed.
 #   NAS_DATA_DIR=../shared/data benchmarks/gpnas_filter_quantile.sh
 #   SEEDS=20 QUANTILES="0.5 0.85" DATASET=cifar10 benchmarks/gpnas_filter_quantile.sh
+# Further arguments go to every GPNAS run; TAG names the variant in the output files:
+#   TAG=_fig2 benchmarks/gpnas_filter_quantile.sh --gpnas-learn-predictions false
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/results
 dataset=${DATASET:-cifar10}
 common=(--benchmark nb201 --dataset "$dataset" --seeds "${SEEDS:-20}" --seed-start 100 --budget 12000s --quiet)
 baselines="$out/gpnas_filter_baselines_$dataset.json"
-nas bench --plugin evolution --plugin random "${common[@]}" -o "$baselines"
+[ -s "$baselines" ] || nas bench --plugin evolution --plugin random "${common[@]}" -o "$baselines"
 for q in ${QUANTILES:-0.5 0.85}; do
-  nas bench --plugin gpnas "${common[@]}" --jobs "${JOBS:-1}" --gpnas-filter-quantile "$q" \
-    -o "$out/gpnas_filter_q${q}_$dataset.json"
-  python benchmarks/gpnas_compare.py "$out/gpnas_filter_q${q}_$dataset.json" "$baselines"
+  nas bench --plugin gpnas "${common[@]}" --jobs "${JOBS:-1}" --gpnas-filter-quantile "$q" "$@" \
+    -o "$out/gpnas_filter_q${q}${TAG:-}_$dataset.json"
+  python benchmarks/gpnas_compare.py "$out/gpnas_filter_q${q}${TAG:-}_$dataset.json" "$baselines"
 done

@@ -32,6 +32,12 @@ class TestGPNASDrawingRandomChildren(TestGPNAS):
         monkeypatch.setattr(strategy, "MAX_KNOWN_IN_A_ROW", 2)
 
 
+class TestGPNASLearningPredictions(TestGPNAS):
+    """The same contract when the filter's predictions are observations of Algorithm 1 too."""
+
+    options = {**SMALL_FILTER, "gpnas_learn_predictions": True}
+
+
 class TestPredictorFilterBehindEvolution(PluginConformance):
     plugins = ("evolution", "gpnas-predictor")
     options = SMALL_FILTER

@@ -29,6 +29,11 @@ SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_
 
 
 def run(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
+    return run_with_strategy(plugins, trials, seed, **options)[0]
+
+
+def run_with_strategy(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
+    """The trials of a run on NB201 cifar10, and its GPNAS strategy object (None without one)."""
     spec = RunSpec(
         plugins=plugins,
         budget=Budget(trials=trials),
@@ -42,7 +47,8 @@ def run(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
     session = open_session(spec)
     try:
         session.run()
-        return list(session.study.trials)
+        gpnas = session.plugins.get("gpnas.GPNAS") if "gpnas" in plugins else None
+        return list(session.study.trials), gpnas
     finally:
         session.close()
 
@@ -199,6 +205,17 @@ def test_the_filter_answers_some_candidates_with_free_predictions() -> None:
     assert sum(t.result.status is Status.COMPLETE for t in trials) == 12
 
 
+@pytest.mark.parametrize("learn_predictions", [True, False])
+def test_the_searchers_model_predictions_only_when_asked_to(learn_predictions: bool) -> None:
+    """Paper Fig. 2 feeds back trained children only (the default); the predictions on request."""
+    trials, gpnas = run_with_strategy(("gpnas",), 12, **SMALL_FILTER, gpnas_learn_predictions=learn_predictions)
+    trained = sum(t.result.status is Status.COMPLETE for t in trials)
+    assert trained == 12 < len(trials)
+    assert isinstance(gpnas, strategy.GPNAS)
+    for searcher in gpnas.searchers.values():
+        assert len(searcher.observations.largest_budget_with(1)[0]) == (len(trials) if learn_predictions else trained)
+
+
 def test_without_the_filter_every_candidate_is_looked_up() -> None:
     trials = run(("gpnas",), 12, gpnas_filter=False)
     assert all(t.result.status is Status.COMPLETE for t in trials)
@@ -239,14 +256,7 @@ def test_when_the_searchers_repeat_known_children_a_random_new_one_is_drawn(monk
     """Algorithm 1's kernels concentrate: once asking again yields only known children, GPNAS
     draws a new child at random, and both searchers learn its result."""
     monkeypatch.setattr(strategy, "MAX_KNOWN_IN_A_ROW", 2)
-    spec = RunSpec(("gpnas",), Budget(trials=40), 0, "nb201", "cifar10", None, {"gpnas_filter": False}, "cpu", require_data_dir())
-    session = open_session(spec)
-    try:
-        session.run()
-        trials = list(session.study.trials)
-        gpnas = session.plugins.get("gpnas.GPNAS")
-    finally:
-        session.close()
+    trials, gpnas = run_with_strategy(("gpnas",), 40, gpnas_filter=False)
     drawn = [t for t in trials if t.candidate.origin == "gpnas-random"]
     assert 0 < len(drawn) < len(trials) and len({t.candidate.arch.key for t in trials}) == len(trials) == 40
     assert isinstance(gpnas, strategy.GPNAS)

@@ -48,6 +48,8 @@ FILTER_OPTIONS: tuple[Flag, ...] = (
 
 STRATEGY_OPTIONS: tuple[Flag, ...] = (
     Flag("--gpnas-filter", bool, True, "let the GCN predictor filter the candidates (false: the alternating BOHBs alone)"),
+    Flag("--gpnas-learn-predictions", bool, False,
+         "the BOHBs model the filter's predictions too (false: only trained children, as paper Fig. 2)"),
     Flag("--gpnas-sampler", str, "kde", "the BOHBs' model: kde (the paper's Algorithm 1) or smac (random forest + EI)",
          SAMPLERS),
     Flag("--gpnas-eta", int, 3, "Hyperband's halving rate"),

@@ -96,6 +96,7 @@ def nas_configure(config: Config) -> None:
             fidelities=fidelities,
             skip_dropout=skip_dropout,
             topology=topology,
+            learn_predictions=config.option("gpnas_learn_predictions"),
             seed=stable_seed(config.seed, "gpnas", "random children"),
         )
     )

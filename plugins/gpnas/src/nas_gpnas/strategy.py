@@ -2,9 +2,13 @@
 
 Algorithm 1 of the paper: for D in (D_sk, D_op), the searcher of D samples x_D; the child model is
 the combination {x_Dsk, x_Dop}. It is estimated (by the predictor filter, a table, or training)
-and both searchers are told the result: the real accuracy, or, for a child the filter judged not
-worth training, its prediction (an untold SMAC trial would stall its Hyperband bracket, and the
-prediction is the best knowledge of that child there is). Each searcher models its own space, so
+and both searchers are told the result. A trained child's accuracy feeds both searchers' models
+(paper Fig. 2: "if predictor decides that the child model is worth training, it trains and
+evaluates the child model, and then feeds back to predictor and the BOHB"). A child the filter
+judged not worth training is told to SMAC with its prediction (an untold SMAC trial would stall
+its Hyperband bracket) but, like a known child, is not an observation of Algorithm 1: its model
+is of real accuracies only. (``learn_predictions`` feeds the predictions to Algorithm 1 as well;
+on held-out NB201 seeds that did worse, see the README.) Each searcher models its own space, so
 the topology search is not blurred by the operators (Jiang et al.'s decoupling) and vice versa.
 
 Both searchers run the same Hyperband schedule and are asked and told in lockstep, so they agree
@@ -74,6 +78,7 @@ class GPNAS:
         fidelities: Sequence[int] | None,
         skip_dropout: float,
         topology: Values | None = None,
+        learn_predictions: bool = False,
         seed: int = 0,
     ) -> None:
         if OPERATORS not in searchers:
@@ -84,6 +89,7 @@ class GPNAS:
         self.fidelities = tuple(sorted(fidelities)) if fidelities else None
         self.skip_dropout = skip_dropout
         self.fixed_topology = topology
+        self.learn_predictions = learn_predictions
         self.pending: tuple[str, int | None] | None = None  # (key, fidelity) of the proposed child
         self.pending_draw: Draw | None = None  # the proposed child, if drawn at random
         self.predicted: dict[tuple[str, int | None], float] = {}
@@ -171,13 +177,15 @@ class GPNAS:
             self.predicted[(candidate.arch.key, candidate.fidelity)] = result.objective
         crashed = not result.ok or result.objective is None
         cost = self.worst_cost if crashed else -float(result.objective)  # type: ignore[arg-type]
+        # CACHED: answered while it was proposed (in parallel); PREDICTED: filtered, not trained
+        learned = result.status is not Status.CACHED and (self.learn_predictions or result.status is not Status.PREDICTED)
         draw, self.pending_draw = self.pending_draw, None
         if draw is None:
-            known = result.status is Status.CACHED  # answered while it was proposed (in parallel)
-            self._tell(cost, crashed=crashed, known=known)
+            self._tell(cost, crashed=crashed, known=not learned)
             return
-        for name, searcher in self.searchers.items():
-            searcher.observe(draw.values[name], draw.budget, cost)
+        if learned:
+            for name, searcher in self.searchers.items():
+                searcher.observe(draw.values[name], draw.budget, cost)
         self.worst_cost = max(self.worst_cost, cost)
 
     def _tell(self, cost: float, *, crashed: bool = False, known: bool = False) -> None:
