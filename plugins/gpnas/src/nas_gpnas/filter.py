@@ -37,7 +37,7 @@ MIN_RESULTS_AT_FIDELITY = 5  # a fidelity with fewer real results than this is n
 @dataclass(frozen=True)
 class FilterSettings:
     warmup: int = 20
-    quantile: float = 0.5
+    quantile: float = 0.85
     patience: int = 5
     refine_steps: int = 10
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
