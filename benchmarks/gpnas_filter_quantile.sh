@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # How strict GPNAS's filter should be: the bar is a quantile of the accuracies trained so far
-# (--gpnas-filter-quantile, default 0.5). 0.85 is Algorithm 1's own line between good and bad
-# (its top fraction q = 0.15). Run on seeds 100.. , which no reported NB201 result uses, next to
-# evolution and random on the same seeds; each quantile is compared paired, seed for seed.
+# (--gpnas-filter-quantile, default 0.85, Algorithm 1's own line between good and bad: its top
+# fraction q = 0.15). Run on seeds 100.. , which no reported NB201 result uses, next to evolution
+# and random on the same seeds; each quantile is compared paired, seed for seed.
 #   NAS_DATA_DIR=../shared/data benchmarks/gpnas_filter_quantile.sh
 #   SEEDS=20 QUANTILES="0.5 0.85" DATASET=cifar10 benchmarks/gpnas_filter_quantile.sh
 # Further arguments go to every GPNAS run; TAG names the variant in the output files:
-#   TAG=_fig2 benchmarks/gpnas_filter_quantile.sh --gpnas-learn-predictions false
+#   TAG=_learned benchmarks/gpnas_filter_quantile.sh --gpnas-learn-predictions true
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=benchmarks/results
