@@ -12,7 +12,7 @@ common=(--plugin gpnas --space nb201-gen --dataset digits --budget "${BUDGET:-24
         --nb201-channels 8 --nb201-cells 1 --train-epochs 6 --gpnas-warmup 8 --quiet)
 for seed in $(seq 0 $((seeds - 1))); do
   for filter in true false; do
-    nice -n 10 nas search "${common[@]}" --seed "$seed" --gpnas-filter "$filter" --storage "$tmp/${filter}_$seed.db"
+    nas search "${common[@]}" --seed "$seed" --gpnas-filter "$filter" --storage "$tmp/${filter}_$seed.db"
     nas show "$tmp/${filter}_$seed.db" --json > "$tmp/${filter}_$seed.json"
   done
 done
