@@ -17,9 +17,10 @@ from nas_core.config import RunSpec
 from nas_core.session import open_session
 from nas_core.spaces.nb201 import NB201Cell, NB201Space
 from nas_core.testing import require_data_dir
-from nas_core.types import Status
+from nas_core.types import Candidate, Result, Status
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
+from nas_gpnas.filter import Example, FilterSettings, PredictorFilter
 from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas import strategy
@@ -203,6 +204,23 @@ def test_the_filter_answers_some_candidates_with_free_predictions() -> None:
     predicted = [t for t in trials if t.result.status is Status.PREDICTED]
     assert predicted and all(t.result.info["predicted"] and t.result.cost_seconds == 0 for t in predicted)
     assert sum(t.result.status is Status.COMPLETE for t in trials) == 12
+
+
+def test_after_a_run_of_skips_the_bar_is_the_best_of_the_last_few() -> None:
+    """A skipped candidate predicted far above the rest must not hold the bar up for ever."""
+    space = NB201Space()
+    arch = space.sample(np.random.default_rng(0))
+    gate = PredictorFilter(space, 200, FilterSettings(quantile=0.85, patience=3), seed=0)
+    gate.examples = [Example(arch, None, accuracy) for accuracy in (90.0, 91.0, 92.0, 93.0, 94.0)]
+    assert gate.bar(None) == pytest.approx(93.4)
+    for predicted in (93.0, 80.0, 81.0):
+        gate.nas_update(Candidate(arch), Result(Status.PREDICTED, predicted, {}, 0.0, {"predicted": True}), None)
+    assert gate.bar(None) == 93.0
+    gate.nas_update(Candidate(arch), Result(Status.PREDICTED, 82.0, {}, 0.0, {"predicted": True}), None)
+    assert gate.bar(None) == 82.0
+    again = PredictorFilter(space, 200, FilterSettings(quantile=0.85, patience=3), seed=0)
+    again.load_state_dict(gate.state_dict())
+    assert again.bar(None) == 82.0
 
 
 @pytest.mark.parametrize("learn_predictions", [True, False])

@@ -10,12 +10,16 @@ no budget), so the strategy learns about it for free.
 The bar is the ``quantile`` of the real results at the candidate's fidelity: "worth training" is
 "predicted to be among the best trained so far". The bar rises as the search finds better
 architectures, and a strategy that stops proposing anything above it would stall, so after
-``patience`` candidates skipped in a row the bar drops to the best prediction among them: the next
-candidate at least as promising as everything just skipped is trained.
+``patience`` candidates skipped in a row the bar drops to the best prediction among the last
+``patience`` of them: the next candidate at least as promising as the ones just skipped is trained.
+(The best prediction among *all* the candidates skipped since the last trained one is a record
+that a concentrated strategy may never beat again: with that bar 16 of 100 GPNAS runs on NB201
+cifar10 proposed 1000 candidates in a row without training one, and ended.)
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +64,7 @@ class PredictorFilter:
         self.predictor = GraphPredictor(space, full_fidelity, settings.predictor)
         self.examples: list[Example] = []
         self.skipped = 0  # candidates skipped since the last one passed on
-        self.skipped_best = -np.inf  # the best prediction among them
+        self.recent: deque[float] = deque(maxlen=settings.patience)  # the last skipped ones' predictions
 
     # -- hooks -------------------------------------------------------------------------------------
     @hookimpl(tryfirst=True)
@@ -86,12 +90,13 @@ class PredictorFilter:
         if result.status is Status.PREDICTED and result.info.get("predicted"):
             assert result.objective is not None
             self.skipped += 1
-            self.skipped_best = max(self.skipped_best, result.objective)
+            self.recent.append(result.objective)
             return
         if result.status is not Status.COMPLETE or not result.ok:
             return  # failures and cached duplicates teach the predictor nothing new
         assert result.objective is not None
-        self.skipped, self.skipped_best = 0, -np.inf
+        self.skipped = 0
+        self.recent.clear()
         self.examples.append(Example(candidate.arch, candidate.fidelity, result.objective))
         self.train()
 
@@ -102,8 +107,8 @@ class PredictorFilter:
         if len(scores) < MIN_RESULTS_AT_FIDELITY:
             return None
         bar = float(np.quantile(scores, self.settings.quantile))
-        if self.skipped >= self.settings.patience:
-            bar = min(bar, self.skipped_best)
+        if self.skipped >= self.settings.patience and self.recent:
+            bar = min(bar, max(self.recent))
         return bar
 
     def train(self) -> None:
@@ -125,12 +130,14 @@ class PredictorFilter:
         return {
             "examples": [(e.arch.to_dict(), e.fidelity, e.accuracy) for e in self.examples],
             "skipped": self.skipped,
-            "skipped_best": self.skipped_best,
+            "recent": list(self.recent),
             "predictor": self.predictor.state_dict(),
         }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         self.examples = [Example(self.space.decode(a), f, float(y)) for a, f, y in state["examples"]]
         self.skipped = int(state["skipped"])
-        self.skipped_best = float(state["skipped_best"])
+        # studies before stop 14 kept the best skipped prediction only: it stands for the recent ones
+        recent = state.get("recent", [state.get("skipped_best", -np.inf)])
+        self.recent = deque((float(v) for v in recent if np.isfinite(v)), maxlen=self.settings.patience)
         self.predictor.load_state_dict(state["predictor"])
