@@ -206,6 +206,28 @@ def test_the_filter_answers_some_candidates_with_free_predictions() -> None:
     assert sum(t.result.status is Status.COMPLETE for t in trials) == 12
 
 
+class _NothingAnswered:
+    def find(self, arch, fidelity):
+        return None
+
+
+def test_when_the_searchers_draws_find_nothing_new_a_uniform_cell_is_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uniform draws of both searchers favour cells with few edges; before declaring the spaces
+    exhausted GPNAS draws architectures uniformly, split into the searchers' values."""
+    space = NB201Space()
+    d = Decoupling.of(space)
+    searchers = {
+        strategy.TOPOLOGY: BOHBSearcher(strategy.TOPOLOGY, d.topology_space(), BOHBSettings(), seed=0),
+        strategy.OPERATORS: BOHBSearcher(strategy.OPERATORS, d.operator_space(), BOHBSettings(), seed=1),
+    }
+    gpnas = strategy.GPNAS(space, d, searchers, fidelities=None, skip_dropout=0.0, seed=0)
+    monkeypatch.setattr(gpnas, "_drawn_values", lambda: iter(()))
+    for _ in range(20):
+        draw = gpnas._draw_new_child(_NothingAnswered(), None)
+        assert draw is not None and d.join(draw.values[strategy.TOPOLOGY], draw.values[strategy.OPERATORS]) == draw.arch
+        assert d.connected(draw.values[strategy.TOPOLOGY])
+
+
 def test_after_a_run_of_skips_the_bar_is_the_best_of_the_last_few() -> None:
     """A skipped candidate predicted far above the rest must not hold the bar up for ever."""
     space = NB201Space()
