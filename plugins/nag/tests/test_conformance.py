@@ -23,6 +23,14 @@ class TestRSNAGConditionedOnParams(PluginConformance):
     budget = 16
 
 
+class TestRSNAGInRounds(PluginConformance):
+    """Refits after 6 and 11 of the 16 generated trials; the resume test stops mid-round."""
+
+    plugins = ("nag",)
+    options = {**TINY_OPTIONS, "nag_dataset_size": "8", "nag_samples": 16, "nag_rounds": 3, "nag_refit_epochs": 2}
+    bad_options = {"nag_rounds": 0, "nag_refit_epochs": 0}
+
+
 class TestGeneratorInEvolution(PluginConformance):
     plugins = ("evolution", "nag-generator")
     options = {**TINY_OPTIONS, "nag_dataset_size": "12", "nag_charge_dataset": False}

@@ -1,6 +1,9 @@
 """RS-NAG (Algorithm 1) and the generator plugin inside real searches."""
 
+import io
+
 import pytest
+import torch
 
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
@@ -36,6 +39,25 @@ def test_algorithm_1_dataset_then_n_s_new_generated_architectures_then_stop() ->
     assert honest_choice(trials, 12) in trials[:12]
     top = top_generated(trials, 3)
     assert [t.result.objective for t in top] == sorted((t.result.objective for t in trials[10:]), reverse=True)[:3]
+
+
+def test_rounds_refit_nag_on_the_dataset_and_the_generated_results_between_them() -> None:
+    _, trials, session = run(["nag"], 100, nag_dataset_size="10", nag_samples=12, nag_rounds=3, nag_refit_epochs=3)
+    states = session.plugins.state_dicts()
+    assert [t.candidate.origin for t in trials] == [DATASET] * 10 + [GENERATED] * 12
+    assert len({t.candidate.arch.key for t in trials}) == 22
+    # Two refits, after 4 and 8 generated answers; the last round's answers are not needed.
+    assert states["nag.RSNAG"]["round"] == 2
+    model_keys = [r["arch"] for r in states["nag.model"]["records"]]
+    assert model_keys == [t.candidate.arch.to_dict() for t in trials[:18]]
+    report = torch.load(io.BytesIO(states["nag.model"]["nag"]), weights_only=True)["report"]
+    # Minibatches of 8: 2 epochs over 10 records, then 3 epochs over 14 and over 18.
+    assert report["iterations"] == 2 * 2 + 3 * 2 + 3 * 3
+
+
+def test_rounds_must_fit_in_the_samples() -> None:
+    with pytest.raises(ConfigError, match="--nag-rounds must be between 1 and --nag-samples"):
+        run(["nag"], 10, nag_samples=3, nag_rounds=4)
 
 
 def test_the_generator_s_table_lookups_are_charged_to_the_budget_unless_told_not_to() -> None:

@@ -74,6 +74,16 @@ class NAG:
 
     # -- training ----------------------------------------------------------------------------------
     def fit(self, archs: Sequence[Architecture], labels: np.ndarray) -> TrainReport:
+        """The paper's training: ``settings.epochs`` epochs, label flipping in the first ones."""
+        return self._train(archs, labels, self.settings.epochs, self.settings.flip_epochs, self.seed + 1)
+
+    def refit(self, archs: Sequence[Architecture], labels: np.ndarray, epochs: int, seed: int) -> TrainReport:
+        """Continue training (weights and Adam states kept) for ``epochs`` more epochs on a new
+        dataset or new labels, without flipping: the discriminator no longer starts from nothing.
+        The report then covers all training so far."""
+        return self._train(archs, labels, epochs, 0, seed)
+
+    def _train(self, archs: Sequence[Architecture], labels: np.ndarray, epochs: int, flip_epochs: int, seed: int) -> TrainReport:
         s = self.settings
         real = [self.discriminator.real_data(self.grammar.to_graph(arch)) for arch in archs]
         rows = torch.as_tensor(np.asarray(labels, dtype=np.int64)).reshape(len(real), len(self.label_classes))
@@ -83,22 +93,27 @@ class NAG:
         self.generator.train()
         self.discriminator.train()
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.seed + 1)
-            for epoch in range(s.epochs):
+            torch.manual_seed(seed)
+            for epoch in range(epochs):
                 totals = np.zeros(4)
                 order = torch.randperm(len(real))
                 steps = 0
                 for start in range(0, len(real), s.batch_size):
                     index = order[start : start + s.batch_size]
                     batch = Batch.from_data_list([real[i] for i in index.tolist()])
-                    totals += self._step(batch, rows[index], rows, flip=epoch < s.flip_epochs)
+                    totals += self._step(batch, rows[index], rows, flip=epoch < flip_epochs)
                     steps += 1
                 for name, value in zip(history, totals / steps):
                     history[name].append(float(value))
                 iterations += steps
         self.generator.eval()
         self.discriminator.eval()
-        self.report = TrainReport(time.perf_counter() - started, iterations, history)
+        seconds = time.perf_counter() - started
+        if self.report is not None:
+            seconds += self.report.seconds
+            iterations += self.report.iterations
+            history = {name: self.report.history[name] + values for name, values in history.items()}
+        self.report = TrainReport(seconds, iterations, history)
         return self.report
 
     def _step(self, real: Batch, real_labels: torch.Tensor, all_labels: torch.Tensor, flip: bool) -> np.ndarray:

@@ -47,6 +47,14 @@ class TrainedNAG:
         self.nag, self._seed, self._blob = nag, seed, nag.state_bytes()
         return report
 
+    def refit(self, epochs: int, seed: int) -> TrainReport:
+        """Relabel the records (the tertiles move as the dataset grows) and continue training."""
+        assert self.nag is not None, "train NAG first"
+        labels = label_matrix(self.records, self.request.indicators)
+        report = self.nag.refit([r.arch for r in self.records], labels, epochs, seed)
+        self._blob = self.nag.state_bytes()
+        return report
+
     def generate(self, count: int, rng: np.random.Generator) -> list[Architecture]:
         """``count`` samples with the requested labels; the (never expected) invalid ones dropped."""
         assert self.nag is not None, "train NAG first"
