@@ -161,6 +161,7 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS))
     parser.add_argument("--seeds", type=int, default=100, help="RS-NAG seeds (each trains a GAN: ~20 s on one idle core)")
     parser.add_argument("--baseline-seeds", type=int, default=None, help="random/evolution seeds (default: --seeds)")
+    parser.add_argument("--first-seed", type=int, default=0, help="seeds run from here (100 on: held out for choosing variants)")
     parser.add_argument("--evaluated", type=int, default=100, help="queries of each search (N_s for RS-NAG)")
     parser.add_argument("--dataset-size", type=int, default=50, help="RS-NAG's NAS dataset (queries)")
     parser.add_argument("--nag-option", action="append", default=[], metavar="NAME=VALUE", help="e.g. nag_graph=probability")
@@ -179,11 +180,11 @@ def main() -> None:
     tasks = [
         {"method": method, "dataset": dataset, "seed": seed, "evaluated": args.evaluated,
          "dataset_size": args.dataset_size, "options": options}
-        for method in ("random", "evolution") for dataset in args.datasets for seed in range(baseline_seeds)
+        for method in ("random", "evolution") for dataset in args.datasets for seed in range(args.first_seed, args.first_seed + baseline_seeds)
     ] + [
         {"method": "nag", "dataset": dataset, "seed": seed, "evaluated": args.evaluated,
          "dataset_size": args.dataset_size, "options": options}
-        for seed in range(args.seeds) for dataset in args.datasets
+        for seed in range(args.first_seed, args.first_seed + args.seeds) for dataset in args.datasets
     ]  # fmt: skip
     records: dict[str, list[dict[str, Any]]] = {dataset: [] for dataset in args.datasets}
     for run in done:

@@ -41,6 +41,15 @@ def test_the_exhaustive_ceiling_is_the_valid_acc_of_the_best_single_seed_cell(ci
     assert cifar10.optimum.exhaustive_valid_acc < cifar10.optimum.valid_acc
 
 
+def test_a_column_lists_every_row_s_value_and_is_a_copy(cifar10) -> None:
+    valid = cifar10.column("valid_acc")
+    assert valid.shape == (15625,) and valid.max() == pytest.approx(91.6067, abs=1e-3)
+    valid[:] = 0
+    assert cifar10.column("valid_acc").max() > 0
+    with pytest.raises(DataError, match="no column 'accuracy'"):
+        cifar10.column("accuracy")
+
+
 @pytest.mark.parametrize(("dataset", "valid", "test"), [("cifar100", 73.4933, 73.5133), ("ImageNet16-120", 46.7333, 47.3111)])
 def test_other_datasets_sanity_figures(dataset: str, valid: float, test: float) -> None:
     bench = load_benchmark("nb201", dataset, require_data_dir())

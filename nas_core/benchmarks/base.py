@@ -99,6 +99,12 @@ class TableBenchmark(Benchmark):
     def __len__(self) -> int:
         return len(self._archs)
 
+    def column(self, name: str) -> np.ndarray:
+        """One column's values, a row per (architecture, fidelity) in table order, for analyses."""
+        if name not in self._columns:
+            raise DataError(f"benchmark {self.name}: no column {name!r}")
+        return self._columns[name].copy()
+
     def query(self, arch: Architecture, fidelity: int | None = None) -> Result:
         row = self._rows.get((arch, fidelity))
         if row is None:
