@@ -49,7 +49,9 @@ def keep_probabilities(pool: int, queries: int) -> np.ndarray:
 def expected_kept(objective: np.ndarray, test: np.ndarray, fraction: float, queries: int) -> float:
     order = np.argsort(-objective, kind="stable")
     pool = max(queries, int(round(fraction * len(order))))
-    return float(keep_probabilities(pool, queries) @ test[order[:pool]])
+    keep = keep_probabilities(pool, queries)
+    assert abs(keep.sum() - 1) < 1e-9, "the kept cell's distribution must sum to one"
+    return float(keep @ test[order[:pool]])
 
 
 def baselines(queries: int) -> dict[str, dict[str, float]]:
