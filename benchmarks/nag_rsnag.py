@@ -15,6 +15,10 @@ per-seed difference to each baseline with its standard error.
 
     NAS_DATA_DIR=../shared/data nice -n 10 python benchmarks/nag_rsnag.py --seeds 100 --jobs 1
 
+RS-NAG variants take ``--nag-option``, e.g. ``--nag-option nag_rounds=4`` (refits between rounds,
+about 3x the GAN time) with ``-o`` naming their own file; ``--first-seed 100`` runs held-out
+seeds for choosing a variant without touching the reported seeds 0-99.
+
 Each RS-NAG run trains a GAN (200 epochs, about 20 s on one idle core), so 100 seeds x 3
 datasets take about 2 CPU hours; ``--seeds 12 --baseline-seeds 100`` is the short version.
 
@@ -135,13 +139,19 @@ def summarize(records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def code_version() -> str:
-    """A hash of the code a record depends on: the ``nas_nag`` package and this script."""
+    """A hash of the code a record depends on: the ``nas_core`` and ``nas_nag`` packages and this
+    script. (Until stop 15 the core was left out, and runs of an older core were resumed.)"""
+    import nas_core
     import nas_nag
 
-    files = sorted(Path(nas_nag.__file__).parent.glob("*.py")) + [Path(__file__).resolve()]
+    script = Path(__file__).resolve()
+    files = [(script.name, script)]
+    for package in (nas_core, nas_nag):
+        root = Path(package.__file__).parent
+        files += [(str(path.relative_to(root.parent)), path) for path in sorted(root.rglob("*.py"))]
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, path in files:
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
