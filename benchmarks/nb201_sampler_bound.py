@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 FRACTIONS = (1.0, 1 / 3, 0.1, 0.05, 0.02, 0.01)
 
 
@@ -73,12 +72,12 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, default=RESULTS / "nb201_sampler_bound.json")
     args = parser.parse_args()
     warnings.simplefilter("ignore", DeprecationWarning)
-    from nas_core.benchmarks.nb201 import load_nb201
+    from nas_core.benchmarks.nb201 import DATASETS, load_nb201
 
     root = Path(os.environ.get("NAS_DATA_DIR", "../shared/data"))
     measured = baselines(args.queries)
     result = {"command": "python " + " ".join(sys.argv), "queries": args.queries, "datasets": {}}
-    for dataset in DATASETS:
+    for dataset in DATASETS.values():
         table = load_nb201(root, dataset)
         objective, test = table.column("valid_acc_1seed"), table.column("test_acc")
         bound = {f"top {q:.3g}": expected_kept(objective, test, q, args.queries) for q in FRACTIONS}
