@@ -85,9 +85,11 @@ def decode(data: bytes, logs: Mapping[str, AppendLog] | None = None) -> Any:
         raise Malformed(f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
 
 
-def type_name(value: Any) -> str:
+def _a_type(value: Any) -> str:
+    """``value``'s type as an English noun phrase: ``a pathlib.PosixPath``, ``an object``."""
     kind = type(value)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    return f"{'an' if name[0] in 'aeiouAEIOU' else 'a'} {name}"
 
 
 class _Encoder:
@@ -113,7 +115,7 @@ class _Encoder:
             return {_TAG: "bytes", "blob": self.blob(value)}
         if kind is np.ndarray or (isinstance(value, np.generic) and kind.__module__ == "numpy"):
             if value.dtype.hasobject:
-                raise NotData(f"a {type_name(value)} of dtype {value.dtype}", at)
+                raise NotData(f"{_a_type(value)} of dtype {value.dtype}", at)
             buffer = io.BytesIO()
             np.save(buffer, np.asarray(value), allow_pickle=False)  # a scalar as a 0-d array
             return {_TAG: "ndarray" if kind is np.ndarray else "numpy", "blob": self.blob(buffer.getvalue())}
@@ -125,7 +127,7 @@ class _Encoder:
                 raise NotData(f"a second append log with the key {value.key!r}", at)
             return {_TAG: "log", "key": value.key}
         if kind not in (list, tuple, dict):
-            raise NotData(f"a {type_name(value)}", at)
+            raise NotData(_a_type(value), at)
         if id(value) in inside:
             raise NotData(f"a {kind.__name__} that contains itself", at)
         inside.add(id(value))
@@ -199,5 +201,5 @@ def _load_tensor(data: bytes) -> Any:
 
     tensor = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     if type(tensor) is not torch.Tensor:
-        raise Malformed(f"a tensor blob holds a {type_name(tensor)}")
+        raise Malformed(f"a tensor blob holds {_a_type(tensor)}")
     return tensor

@@ -7,39 +7,34 @@ transaction, so the stored state always matches the stored trials and ``--resume
 exactly where the file ends. The writer holds an exclusive ``flock`` on the file for its
 lifetime, so a second search on the same file is refused instead of interleaving.
 
-A plugin state is pickled whole, except for the :class:`~nas_core.append_log.AppendLog` lists in
-it: their entries are rows of ``plugin_log``, and each trial adds only the new ones (schema 2;
-a schema 1 file gets the table with its first new trial).
+A plugin state is stored as data (:mod:`nas_core.state_codec`: JSON and arrays, nothing that runs
+code when read), except for the :class:`~nas_core.append_log.AppendLog` lists in it: their
+entries are rows of ``plugin_log``, each encoded alike, and each trial adds only the new ones.
+That is schema 3. Files of schemas 1 and 2 hold pickled states: their trials, meta and artifacts
+are read as ever, their states never (unpickling runs whatever the bytes say), so they cannot be
+resumed.
 """
 
 from __future__ import annotations
 
 import fcntl
-import io
 import json
 import os
-import pickle
 import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nas_core import state_codec
 from nas_core.append_log import AppendLog
-from nas_core.errors import StorageError
+from nas_core.errors import PluginError, StorageError
 
 APPLICATION_ID = int.from_bytes(b"NASs", "big")  # marks a file as a nas study
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+DATA_STATES = 3  # the first schema whose plugin states are data, not pickles
 MEMORY = ":memory:"
 
-_LOG_TABLE = """CREATE TABLE IF NOT EXISTS plugin_log (
-    name TEXT NOT NULL,
-    log TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    entry BLOB NOT NULL,
-    PRIMARY KEY (name, log, seq)
-)"""
-_LOG_ID = "append-log"  # pickle's persistent id of an AppendLog: (_LOG_ID, key)
 _SCHEMA = (
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {SCHEMA_VERSION}",
@@ -56,7 +51,13 @@ _SCHEMA = (
     wall_seconds REAL NOT NULL
 )""",
     "CREATE TABLE plugin_state (name TEXT PRIMARY KEY, state BLOB NOT NULL)",
-    _LOG_TABLE,
+    """CREATE TABLE plugin_log (
+    name TEXT NOT NULL,
+    log TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    entry BLOB NOT NULL,
+    PRIMARY KEY (name, log, seq)
+)""",
     "CREATE TABLE artifacts (trial_id INTEGER NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (trial_id, name))",
 )
 
@@ -74,10 +75,11 @@ class TrialRow:
 
 
 class StudyStorage:
-    def __init__(self, path: str, conn: sqlite3.Connection, lock_fd: int | None) -> None:
+    def __init__(self, path: str, conn: sqlite3.Connection, lock_fd: int | None, schema: int) -> None:
         self.path = path
         self._conn = conn
         self._lock_fd = lock_fd
+        self._schema = schema
         self._saved_states: dict[str, bytes] = {}
         self._saved_logs: dict[tuple[str, str], int] = {}  # (plugin, log key) -> entries in the file
         self._wal = False
@@ -114,11 +116,19 @@ class StudyStorage:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, writer: bool = True) -> StudyStorage:
-        """An existing study file; a writer also takes the file's lock."""
+        """An existing study file; a writer (to resume it) also takes the file's lock, and is
+        refused a file whose states were pickled by an older nas."""
         target = str(path)
         if not Path(target).is_file():
             raise StorageError(f"no study file at {target}")
-        return cls._connect(target, writer=writer)
+        storage = cls._connect(target, writer=writer)
+        if writer:
+            try:
+                storage._require_data_states()
+            except StorageError:
+                storage.close()
+                raise
+        return storage
 
     @classmethod
     def _connect(cls, path: str, *, writer: bool, new: bool = False) -> StudyStorage:
@@ -132,6 +142,7 @@ class StudyStorage:
             else:
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
             conn.execute("PRAGMA busy_timeout = 5000")
+            schema = SCHEMA_VERSION
             if not new:
                 # Read through the WAL (the file header may not be checkpointed yet) before
                 # anything could write to a file that is not ours.
@@ -151,7 +162,7 @@ class StudyStorage:
             if lock_fd is not None:
                 os.close(lock_fd)
             raise
-        return cls(path, conn, lock_fd)
+        return cls(path, conn, lock_fd, schema)
 
     def close(self) -> None:
         if self._wal and self.path != MEMORY:
@@ -190,14 +201,31 @@ class StudyStorage:
         return rows[0][0], {name: bytes(data) for _, name, data in rows}
 
     def states(self) -> dict[str, Any]:
+        """Every plugin's state as stored with the last trial (never from a pickle: see the module)."""
+        self._require_data_states()
         rows = self._select("SELECT name, state FROM plugin_state")
         self._saved_states = {name: bytes(blob) for name, blob in rows}
-        logs: dict[tuple[str, str], AppendLog] = {}
-        if self._select("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'plugin_log'"):
-            for name, key, entry in self._select("SELECT name, log, entry FROM plugin_log ORDER BY name, log, seq"):
-                logs.setdefault((name, key), AppendLog(key)).append(pickle.loads(entry))
-        self._saved_logs = {where: len(log) for where, log in logs.items()}
-        return {name: _unpickle_state(blob, name, logs) for name, blob in self._saved_states.items()}
+        logs: dict[str, dict[str, AppendLog]] = {}
+        for name, key, entry in self._select("SELECT name, log, entry FROM plugin_log ORDER BY name, log, seq"):
+            logs.setdefault(name, {}).setdefault(key, AppendLog(key)).append(self._decode(entry, name))
+        self._saved_logs = {(name, key): len(log) for name, found in logs.items() for key, log in found.items()}
+        return {name: self._decode(blob, name, logs.get(name, {})) for name, blob in self._saved_states.items()}
+
+    def _decode(self, blob: bytes, name: str, logs: Mapping[str, AppendLog] | None = None) -> Any:
+        try:
+            return state_codec.decode(blob, logs)
+        except state_codec.Malformed as exc:
+            raise StorageError(
+                f"{self.path}: the stored state of '{name}' is corrupt or not written by nas ({exc}); "
+                "it cannot be resumed"
+            ) from None
+
+    def _require_data_states(self) -> None:
+        if self._schema < DATA_STATES:
+            raise StorageError(
+                f"{self.path} was written by an older nas (study schema {self._schema}, plugin states pickled): "
+                "nas show, plot and export read it, but it cannot be resumed; start a new study instead"
+            )
 
     # -- writing ---------------------------------------------------------------------------------
     def write_trial(
@@ -215,15 +243,16 @@ class StudyStorage:
         ``artifacts``, when given, replace the ones kept so far (the study keeps one trial's).
         """
         blobs: dict[str, bytes] = {}
-        logs: dict[tuple[str, str], AppendLog] = {}
+        logs: dict[tuple[str, str], tuple[AppendLog, str]] = {}
         for name, state in states.items():
-            blobs[name], found = _pickle_state(state)
+            found: dict[str, tuple[AppendLog, str]] = {}
+            blobs[name] = _encode(name, state, found)
             logs.update(((name, key), log) for key, log in found.items())
         changed = [(n, b) for n, b in blobs.items() if self._saved_states.get(n) != b]
-        rewritten = [where for where, log in logs.items() if len(log) < self._saved_logs.get(where, 0)]
+        rewritten = [where for where, (log, _) in logs.items() if len(log) < self._saved_logs.get(where, 0)]
         appended = [
-            (name, key, seq, pickle.dumps(log[seq], protocol=pickle.HIGHEST_PROTOCOL))
-            for (name, key), log in logs.items()
+            (name, key, seq, _encode(name, log[seq], at=f"{at}[{seq}]"))
+            for (name, key), (log, at) in logs.items()
             for seq in range(0 if (name, key) in rewritten else self._saved_logs.get((name, key), 0), len(log))
         ]
         with self._transaction() as conn:
@@ -257,7 +286,7 @@ class StudyStorage:
                     "INSERT INTO artifacts VALUES (?, ?, ?)", [(row.trial_id, k, v) for k, v in artifacts.items()]
                 )
         self._saved_states.update(changed)
-        self._saved_logs.update((where, len(log)) for where, log in logs.items())
+        self._saved_logs.update((where, len(log)) for where, (log, _) in logs.items())
 
     def set_meta(self, **values: Any) -> None:
         with self._transaction() as conn:
@@ -270,8 +299,6 @@ class StudyStorage:
             # WAL only once something is written: a refused run leaves the file byte-identical.
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(_LOG_TABLE)  # a schema 1 file becomes schema 2 when first written
-            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._wal = True
         return _Transaction(self._conn, self.path)
 
@@ -323,33 +350,9 @@ def _lock(path: str) -> int:
     return fd
 
 
-def _pickle_state(state: Any) -> tuple[bytes, dict[str, AppendLog]]:
-    """The state pickled with its append logs left out (referred to by key), and those logs."""
-    logs: dict[str, AppendLog] = {}
-
-    def persistent_id(obj: Any) -> tuple[str, str] | None:
-        if not isinstance(obj, AppendLog):
-            return None
-        if logs.setdefault(obj.key, obj) is not obj:
-            raise StorageError(f"two append logs in one plugin state share the key {obj.key!r}")
-        return (_LOG_ID, obj.key)
-
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = persistent_id  # type: ignore[method-assign]
-    pickler.dump(state)
-    return buffer.getvalue(), logs
-
-
-def _unpickle_state(blob: bytes, name: str, logs: Mapping[tuple[str, str], AppendLog]) -> Any:
-    """A state as pickled by :func:`_pickle_state`, its append logs read back from their rows."""
-    unpickler = pickle.Unpickler(io.BytesIO(blob))
-
-    def persistent_load(pid: Any) -> AppendLog:
-        kind, key = pid
-        if kind != _LOG_ID:
-            raise StorageError(f"plugin state {name!r} refers to an unknown stored object {kind!r}")
-        return logs.get((name, key), AppendLog(key))
-
-    unpickler.persistent_load = persistent_load  # type: ignore[method-assign]
-    return unpickler.load()
+def _encode(name: str, value: Any, logs: dict[str, tuple[AppendLog, str]] | None = None, at: str = "") -> bytes:
+    """A plugin's state (or an entry of one of its append logs) as data, or a one-line refusal."""
+    try:
+        return state_codec.encode(value, logs, at)
+    except state_codec.NotData as exc:
+        raise PluginError(f"plugin state '{name}' holds {exc}: states must be data") from None

@@ -3,7 +3,6 @@
 import enum
 import io
 import math
-import os
 import pickle
 import struct
 from pathlib import Path
@@ -15,6 +14,7 @@ import torch
 
 from nas_core.append_log import AppendLog
 from nas_core.state_codec import Malformed, NotData, decode, encode
+from planted import Planted
 
 
 def assert_identical(got: Any, want: Any, at: str = "") -> None:
@@ -187,16 +187,6 @@ def test_a_cycle_is_refused() -> None:
     cycle.append({"again": cycle})
     with pytest.raises(NotData, match=r"a list that contains itself at \[1\]\['again'\]"):
         encode(cycle)
-
-
-class Planted:
-    """Unpickling it runs a shell command that creates ``marker``."""
-
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return os.system, (f"touch {self.marker}",)
 
 
 def tensor_blob_with(value: Any) -> bytes:

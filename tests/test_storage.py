@@ -1,18 +1,21 @@
 """Study files: created once, never overwritten, refused when foreign, locked while searched."""
 
 import hashlib
+import pickle
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nas_core.append_log import AppendLog
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
-from nas_core.errors import StorageError
+from nas_core.errors import PluginError, StorageError
 from nas_core.session import open_session
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.testing import require_data_dir
+from planted import Planted
 
 
 def digest(path: Path) -> str:
@@ -118,21 +121,81 @@ def test_an_append_log_is_stored_by_its_new_entries(tmp_path: Path) -> None:
     assert isinstance(state["log"], AppendLog) and state["log"].key == "told"
 
 
-def test_a_study_file_of_schema_1_is_read_and_upgraded_when_written(tmp_path: Path) -> None:
+def test_states_are_stored_as_data_and_read_back_exactly(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
+    log = AppendLog("told", [(np.float64(0.5), np.arange(3, dtype=np.int32))])
+    state = {"rng": np.random.default_rng(1).bit_generator.state, "log": log, "by key": {(1, "a"): 2.0}, "blob": b"w"}
     storage = StudyStorage.create(path, {"spec": {}})
-    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": {"log": [1, 2]}})
-    storage.close()
-    with sqlite3.connect(path) as conn:  # as nas wrote it before append logs
-        conn.execute("DROP TABLE plugin_log")
-        conn.execute("PRAGMA user_version = 1")
-    storage = StudyStorage.open(path)
-    assert storage.states() == {"p": {"log": [1, 2]}}
-    storage.write_trial(row(1), "k1", "complete", 1.0, {"p": {"log": AppendLog("told", [1, 2, 3])}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": state})
     storage.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone() == (2,)
-    assert len(log_rows(path)) == 3
+        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+        (blob,) = conn.execute("SELECT state FROM plugin_state").fetchone()
+    assert b'"$":"log","key":"told"' in blob  # JSON, with the log left out
+    reader = StudyStorage.open(path, writer=False)
+    back = reader.states()["p"]
+    reader.close()
+    assert back["rng"] == state["rng"] and back["by key"] == {(1, "a"): 2.0} and back["blob"] == b"w"
+    (number, array), = back["log"]
+    assert type(number) is np.float64 and array.dtype == np.int32 and array.tolist() == [0, 1, 2]
+
+
+def test_a_state_that_is_not_data_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    storage = StudyStorage.create(tmp_path / "s.db", {"spec": {}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"gpnas.GPNAS": {"searchers": {}}})
+    not_data = {"searchers": {"operators": [1, 2, 3, Path("x")]}}
+    with pytest.raises(PluginError) as refused:
+        storage.write_trial(row(1), "k1", "complete", 1.0, {"gpnas.GPNAS": not_data})
+    assert str(refused.value) == (
+        "plugin state 'gpnas.GPNAS' holds a pathlib.PosixPath at ['searchers']['operators'][3]: states must be data"
+    )
+    log = AppendLog("told", [1, {"x": object()}])
+    with pytest.raises(PluginError, match=r"'p' holds an object at \['a'\]\[1\]\['x'\]: states must be data$"):
+        storage.write_trial(row(1), "k1", "complete", 1.0, {"p": {"a": log}})
+    assert [r.trial_id for r in storage.trials()] == [0]
+    assert storage.states() == {"gpnas.GPNAS": {"searchers": {}}}
+    storage.close()
+
+
+def old_study(path: Path, state: bytes) -> None:
+    """A study file as nas wrote it before states were data: schema 2, a pickled plugin state."""
+    storage = StudyStorage.create(path, {"spec": {"seed": 3}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": 1}, artifacts={"model": b"weights"})
+    storage.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE plugin_state SET state = ?", (state,))
+        conn.execute("PRAGMA user_version = 2")
+
+
+def test_a_study_with_pickled_states_is_read_but_never_unpickled_or_resumed(tmp_path: Path) -> None:
+    path, marker = tmp_path / "old.db", tmp_path / "ran"
+    old_study(path, pickle.dumps(Planted(marker)))
+    before = digest(path)
+    reader = StudyStorage.open(path, writer=False)
+    assert [r.trial_id for r in reader.trials()] == [0] and reader.meta()["spec"] == {"seed": 3}
+    assert reader.artifacts() == (0, {"model": b"weights"})
+    with pytest.raises(StorageError, match="written by an older nas .*cannot be resumed") as refused:
+        reader.states()
+    reader.close()
+    with pytest.raises(StorageError, match="written by an older nas .*cannot be resumed"):
+        StudyStorage.open(path)  # to resume it
+    assert "\n" not in str(refused.value)
+    assert not marker.exists() and digest(path) == before
+
+
+def test_a_crafted_state_in_a_current_study_is_refused_without_running_it(tmp_path: Path) -> None:
+    path, marker = tmp_path / "s.db", tmp_path / "ran"
+    storage = StudyStorage.create(path, {"spec": {}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {"p": {"log": AppendLog("told", [1])}})
+    storage.close()
+    for table, column in (("plugin_log", "entry"), ("plugin_state", "state")):
+        with sqlite3.connect(path) as conn:
+            conn.execute(f"UPDATE {table} SET {column} = ?", (pickle.dumps(Planted(marker)),))
+        storage = StudyStorage.open(path)
+        with pytest.raises(StorageError, match="the stored state of 'p' is corrupt or not written by nas"):
+            storage.states()
+        storage.close()
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize("in_a_file", [True, False], ids=["study file", "in memory"])
