@@ -9,6 +9,7 @@ import pytest
 from nas_core.builtin.catalog import nas_register
 from nas_core.errors import ConfigError, DataError
 from nas_core.registry import DatasetRequest, Registry
+from planted import Planted
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +58,20 @@ def test_cached_datasets_cannot_be_modified(registry: Registry) -> None:
         data.x_train[0, 0, 0, 0] = 1.0
 
 
+CIFAR_BATCHES = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+
+
 def write_fake_cifar(folder: Path, per_batch: int = 20) -> None:
+    """Batches as the CIFAR site's python version has them: pickled dicts of bytes keys."""
     folder.mkdir(parents=True)
     rng = np.random.default_rng(0)
-    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
-        batch = {b"data": rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8), b"labels": [i % 10 for i in range(per_batch)]}
+    for name in CIFAR_BATCHES:
+        batch = {
+            b"batch_label": f"{name} of 6".encode(),
+            b"labels": [i % 10 for i in range(per_batch)],
+            b"data": rng.integers(0, 256, (per_batch, 3072), dtype=np.uint8),
+            b"filenames": [f"image_{i}.png".encode() for i in range(per_batch)],
+        }
         with (folder / name).open("wb") as handle:
             pickle.dump(batch, handle)
 
@@ -73,6 +83,19 @@ def test_cifar10_is_read_from_the_python_batches(registry: Registry, tmp_path: P
     assert (len(data.x_train), len(data.x_valid), len(data.x_test)) == (90, 10, 20)
     with pytest.raises(DataError, match="CIFAR-10 not found at .*: pass --data-dir"):
         registry.dataset("cifar10", DatasetRequest(tmp_path / "elsewhere", 0))
+
+
+def test_a_cifar10_batch_that_would_run_code_is_refused_without_running_it(registry: Registry, tmp_path: Path) -> None:
+    folder, marker = tmp_path / "cifar-10-batches-py", tmp_path / "ran"
+    write_fake_cifar(folder)
+    with (folder / "data_batch_3").open("wb") as handle:
+        pickle.dump({b"data": np.zeros((1, 3072), dtype=np.uint8), b"labels": [Planted(marker)]}, handle)
+    with pytest.raises(DataError) as refused:
+        registry.dataset("cifar10", DatasetRequest(tmp_path, 0))
+    assert str(refused.value) == (
+        f"cannot read CIFAR-10 batch {folder / 'data_batch_3'}: it calls posix.system, which a CIFAR-10 batch never holds"
+    )
+    assert not marker.exists()
 
 
 def test_unknown_dataset(registry: Registry) -> None:

@@ -4,14 +4,15 @@
   ``breast_cancer`` (569 x 30, binary): scikit-learn's bundled copies; 60/20/20 splits.
 - ``mnist1d`` (40-sample signals, 10 classes): generated from scratch with the mnist1d package's
   default arguments (4000 train / 1000 test); validation is 20% of train.
-- ``cifar10``: read with numpy from ``<data-dir>/cifar-10-batches-py`` (the python version from
-  the CIFAR site); 45000/5000/10000.
+- ``cifar10``: read from ``<data-dir>/cifar-10-batches-py`` (the python version from the CIFAR
+  site: pickles, unpickled allowing numpy arrays and plain data only); 45000/5000/10000.
 """
 
 from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -65,11 +66,27 @@ def cifar10(request: DatasetRequest) -> Dataset:
     return split_and_standardize("cifar10", x, y, seed=request.split_seed, valid_fraction=0.1, test=(x_test, y_test))
 
 
+class _ArraysOnly(pickle.Unpickler):
+    """Reads a CIFAR batch (a dict of byte-string keys to a uint8 array, lists of labels and file
+    names) without running code a crafted file may carry: of the globals a pickle can call, only
+    numpy's array reconstruction is allowed (the old and the new name of its module)."""
+
+    _ALLOWED = frozenset({
+        ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy", "ndarray"), ("numpy", "dtype"),
+    })  # fmt: skip
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"it calls {module}.{name}, which a CIFAR-10 batch never holds")
+        return super().find_class(module, name)
+
+
 def _cifar_batch(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         with path.open("rb") as handle:
-            batch = pickle.load(handle, encoding="bytes")
+            batch = _ArraysOnly(handle, encoding="bytes").load()
         x = np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32).astype(np.float32) / 255.0
         return x, np.asarray(batch[b"labels"], dtype=np.int64)
-    except (OSError, KeyError, ValueError, pickle.UnpicklingError, EOFError) as exc:
+    except (OSError, KeyError, TypeError, ValueError, pickle.UnpicklingError, EOFError) as exc:
         raise DataError(f"cannot read CIFAR-10 batch {path}: {exc}") from None
