@@ -42,7 +42,7 @@ def test_the_estimator_stores_what_it_trained_and_hands_it_on() -> None:
     estimator = SharedWeightsEstimator(SPACE, data, TrainSettings(epochs=3), seed=0, repeats=1)
     first = estimator.nas_estimate(Candidate(MLPChain(("16-relu", "8-tanh"))), study=None)
     assert first.info["bigrams_inherited"] == 0 and first.info["bigrams"] == 3
-    trained = torch.load(io.BytesIO(first.artifacts["model"]))  # the core's artifact: standardize + net
+    trained = torch.load(io.BytesIO(first.artifacts["model"]), weights_only=True)  # the core's artifact: standardize + net
     kernels = [v for k, v in trained.items() if k.endswith("weight")]
     stored = estimator.store.get((INPUT, "16-relu"))[0]
     assert torch.equal(torch.from_numpy(stored), kernels[0])
