@@ -11,8 +11,8 @@
 The inherited tests run real, small searches (by default on the NB201 cifar10 table, found through
 ``NAS_DATA_DIR``) and check the hook contract: proposals are members of the space, results have the
 right types, the budget is spent exactly, a seed makes the run reproducible, a resumed run
-continues exactly as an uninterrupted one (so ``state_dict``/``load_state_dict`` are complete),
-and bad options fail with a one-line ConfigError. Override the class attributes to run on another
+continues exactly as an uninterrupted one (so ``state_dict``/``load_state_dict`` are complete, and
+hold data only: the study file refuses anything else), and bad options fail with a one-line ConfigError. Override the class attributes to run on another
 benchmark, or on a space and dataset that train.
 """
 
