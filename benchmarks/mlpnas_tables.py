@@ -33,7 +33,8 @@ from nas_core.config import RunSpec, stable_seed
 from nas_core.datasets import builtin
 from nas_core.export import StudyBest, load_model
 from nas_core.registry import DatasetRequest
-from nas_core.session import open_session, prepare
+from nas_core.preparation import prepare
+from nas_core.session import open_session
 from nas_core.training.fit import DeviceData, fit
 from nas_core.training.trial import train_architecture
 
@@ -105,7 +106,7 @@ def final_training(spec: RunSpec, storage: Path) -> tuple[list[dict[str, float]]
     data = DeviceData(prepared.dataset, torch.device("cpu"))
     settings = replace(settings_from(prepared.options), patience=0)
     best = StudyBest.read(storage)
-    arch = best.architecture(prepared)
+    arch = best.architecture(prepared.space)
     finetuned, scratch = [], []
     for k in range(FINAL_SEEDS):
         model, _ = load_model(best)  # standardization + the trained child

@@ -24,7 +24,8 @@ from nas_core.config import RunSpec
 from nas_core.errors import ConfigError
 from nas_core.hookspecs import hookimpl
 from nas_core.report import best_so_far
-from nas_core.session import collect_options, open_session
+from nas_core.preparation import collect_options
+from nas_core.session import open_session
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result
 

@@ -17,7 +17,6 @@ from nas_core.errors import ConfigError
 if TYPE_CHECKING:
     from nas_core.benchmarks.base import Benchmark
     from nas_core.datasets.base import Dataset
-    from nas_core.parallel import DaskExecutor
     from nas_core.spaces.base import SearchSpace
 
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
@@ -101,9 +100,9 @@ class Config:
     """The run as plugins see it in ``nas_configure``.
 
     ``space`` is what is searched; ``benchmark`` answers queries when the run is on a table;
-    ``dataset`` is what candidates train on otherwise; ``executor`` runs estimates on Dask workers
-    in parallel runs (None otherwise). ``plugin`` is the name of the plugin being configured; objects it registers are named after
-    it (``evolution.RegularizedEvolution``), which is the key their saved state is stored under.
+    ``dataset`` is what candidates train on otherwise. ``plugin`` is the name of the plugin being
+    configured; objects it registers are named after it (``evolution.RegularizedEvolution``), which
+    is the key their saved state is stored under.
     """
 
     def __init__(
@@ -114,13 +113,11 @@ class Config:
         benchmark: Benchmark | None,
         dataset: Dataset | None,
         register: Callable[[object, str, str], None],
-        executor: DaskExecutor | None = None,
     ) -> None:
         self.spec = spec
         self.space = space
         self.benchmark = benchmark
         self.dataset = dataset
-        self.executor = executor
         self.plugin = ""
         self._options = dict(options)
         self._register = register

@@ -2,10 +2,9 @@
 
 Only the plugins named with ``--plugin`` are imported, each entry point on its own, so one broken
 plugin never takes down a run that does not use it. The core's essential built-ins (catalog of
-datasets and spaces, budget, table and training estimators, failure recording) are registered
-with them; de-duplication is registered last of all, after every plugin has registered its
-objects, because among ``tryfirst`` estimators the last registered answers first, and a
-duplicate must be answered from the study before any filter or predictor sees it.
+datasets and spaces, budget, training options, failure recording) are registered with them. The
+run's own estimator is not a plugin's choice: the session registers it once every plugin is
+configured (:mod:`nas_core.estimators`).
 """
 
 from __future__ import annotations
@@ -29,12 +28,9 @@ GROUP = "nas.plugins"
 ESSENTIALS: tuple[tuple[str, str], ...] = (
     ("core.catalog", "nas_core.builtin.catalog"),
     ("core.budget", "nas_core.builtin.budget"),
-    ("core.dispatch", "nas_core.builtin.dispatch"),  # before the estimators: called first of them
-    ("core.tabular", "nas_core.builtin.tabular"),
     ("core.train", "nas_core.builtin.train"),
     ("core.failures", "nas_core.builtin.failures"),
 )
-REGISTERED_LAST = ("core.dedup", "nas_core.builtin.dedup")
 HOOK_NAMES = tuple(name for name in dir(hookspecs) if name.startswith("nas_"))
 
 
@@ -135,13 +131,11 @@ class PluginManager:
                 self._modules[name] = module
 
     def configure(self, config: Config) -> None:
-        """Configure every plugin, one at a time, then register de-duplication last."""
+        """Configure every plugin, one at a time."""
         for name, module in list(self._modules.items()):
             config.plugin = name
             self.hooks.configure(config, module)
         config.plugin = ""
-        name, module_path = REGISTERED_LAST
-        self.register(importlib.import_module(module_path), name, owner="core")
         try:
             self._pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -168,7 +162,7 @@ class PluginManager:
         estimators = [
             impl
             for impl in self._pm.hook.nas_estimate.get_hookimpls()
-            if not (impl.wrapper or impl.hookwrapper) and impl.plugin_name != REGISTERED_LAST[0]
+            if not (impl.wrapper or impl.hookwrapper)
         ]
         if not estimators:
             raise ConfigError("nothing estimates the candidates: give --benchmark for a table, or --dataset to train")

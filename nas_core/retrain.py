@@ -16,7 +16,7 @@ from nas_core.builtin.train import settings_from
 from nas_core.config import stable_seed
 from nas_core.errors import ConfigError
 from nas_core.export import StudyBest, save_torch_program
-from nas_core.session import prepare
+from nas_core.preparation import prepare, study_space
 
 
 def retrain(
@@ -38,7 +38,7 @@ def retrain(
     if spec.benchmark:
         if dataset is None:
             raise ConfigError("this study searched a table: name the data to retrain on with --dataset")
-        space_name = prepare(spec, load_dataset=False).space.name
+        space_name = study_space(spec).name
         spec = replace(spec, benchmark=None, space=space_name, dataset=dataset)
     elif dataset is not None:
         spec = replace(spec, dataset=dataset)
@@ -47,7 +47,7 @@ def retrain(
     prepared = prepare(spec)
     if prepared.dataset is None:
         raise ConfigError("nothing to train on: give --dataset")
-    arch = best.architecture(prepared)
+    arch = best.architecture(prepared.space)
     settings = replace(settings_from(prepared.options), epochs=epochs)
     data = DeviceData(prepared.dataset, resolve_device(device))
     trained = train_architecture(prepared.space, arch, data, settings, stable_seed(seed, "retrain", arch.key))

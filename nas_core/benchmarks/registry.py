@@ -10,6 +10,8 @@ from nas_core.benchmarks.files import data_dir
 from nas_core.benchmarks.nb201 import canonical_dataset, load_nb201
 from nas_core.benchmarks.table import SUFFIXES, load_table
 from nas_core.errors import ConfigError, DataError
+from nas_core.spaces.base import SearchSpace
+from nas_core.spaces.nb201 import NB201Space
 
 
 def load_benchmark(name: str, dataset: str | None, data_dir_option: str | None) -> Benchmark:
@@ -24,6 +26,14 @@ def load_benchmark(name: str, dataset: str | None, data_dir_option: str | None) 
             raise DataError(f"no benchmark table at {path}")
         return _table(str(path.resolve()), dataset)
     raise ConfigError(f"unknown benchmark '{name}': use nb201, or the path of a table ({', '.join(SUFFIXES)})")
+
+
+def benchmark_space(name: str, dataset: str | None, data_dir_option: str | None) -> SearchSpace:
+    """The space a benchmark searches, without reading its values where the space is known
+    (NB201's is fixed); a table of your own defines its space by its rows, so it is read."""
+    if name.lower() == "nb201":
+        return NB201Space()
+    return load_benchmark(name, dataset, data_dir_option).space
 
 
 @lru_cache(maxsize=8)

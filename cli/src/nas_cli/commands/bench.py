@@ -16,7 +16,7 @@ from nas_core.bench import BenchPlan, parse_plugin_set, run_bench
 from nas_core.benchmarks.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
-from nas_core.session import collect_options
+from nas_core.preparation import collect_options
 
 
 def _options_of_sets(values: list[str]) -> OptionGroup:

@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from nas_core.architecture import Architecture
-from nas_core.builtin.train import TrainEstimator
+from nas_core.estimators import TrainEstimator
 from nas_core.hookspecs import hookimpl
 from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
 from nas_core.study import StudyView
@@ -134,7 +134,7 @@ class SharedWeightsEstimator(TrainEstimator):
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
         assert isinstance(candidate.arch, MLPChain)
         self.builder.built.clear()
-        result = super().nas_estimate(candidate, study)
+        result = self.estimate(candidate)
         kept, inherited = self.builder.built[0]  # the core keeps the first repeat's model
         self.store.remember(candidate.arch, kept)
         return replace(result, info={**result.info, "bigrams_inherited": inherited, "bigrams": len(bigrams(candidate.arch))})
