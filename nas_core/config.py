@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -84,10 +85,25 @@ class RunSpec:
             dashboard=bool(data.get("dashboard", False)),
         )
 
+    def with_absolute_paths(self) -> RunSpec:
+        """The data folder and a table file given by a path, made absolute: a stored run then reads
+        the same files from whichever folder its study is opened in. A table named relative to
+        the data folder (not found from here) stays relative to it."""
+        data_dir = _absolute(self.data_dir) if self.data_dir else None
+        benchmark = self.benchmark
+        if benchmark and Path(benchmark).suffix and Path(benchmark).expanduser().exists():
+            benchmark = _absolute(benchmark)
+        return replace(self, data_dir=data_dir, benchmark=benchmark)
+
     def conflicts_with(self, other: RunSpec) -> list[str]:
-        """Names of the experiment fields on which two specs disagree."""
-        mine, theirs = self.to_dict(), other.to_dict()
+        """Names of the experiment fields on which two specs disagree (paths compared absolute)."""
+        mine, theirs = self.with_absolute_paths().to_dict(), other.with_absolute_paths().to_dict()
         return [name for name in EXPERIMENT_FIELDS if mine[name] != theirs[name]]
+
+
+def _absolute(path: str) -> str:
+    """An absolute, normalized path that keeps the user's symbolic links (unlike ``resolve``)."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 def stable_seed(*parts: object) -> int:

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +44,15 @@ class StudyBest:
     weights: bytes | None
 
     @classmethod
-    def read(cls, path: str | os.PathLike[str]) -> StudyBest:
+    def read(cls, path: str | os.PathLike[str], *, data_dir: str | None = None) -> StudyBest:
+        """The answer of the study in ``path``; ``data_dir`` replaces the stored data folder (a
+        study moved to another machine, or a table of its own named relative to that folder)."""
         storage = StudyStorage.open(path, writer=False)
         try:
             meta = storage.meta()
             spec = RunSpec.from_dict(meta["spec"])
+            if data_dir is not None:
+                spec = replace(spec, data_dir=data_dir).with_absolute_paths()
             rows = list(storage.trials())
             kept = storage.artifacts()
         finally:
@@ -105,8 +109,10 @@ def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:
     return model.eval(), shape
 
 
-def export(path: str | os.PathLike[str], fmt: str, output: str | os.PathLike[str]) -> Path:
-    best = StudyBest.read(path)
+def export(
+    path: str | os.PathLike[str], fmt: str, output: str | os.PathLike[str], *, data_dir: str | None = None
+) -> Path:
+    best = StudyBest.read(path, data_dir=data_dir)
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":

@@ -20,7 +20,7 @@ import pluggy
 
 from nas_core import hookspecs
 from nas_core.config import Config
-from nas_core.errors import ConfigError, PluginError
+from nas_core.errors import ConfigError, PluginChoiceError, PluginError
 from nas_core.hooks import Hooks
 from nas_core.spaces.base import SearchSpace
 
@@ -119,7 +119,7 @@ class PluginManager:
             ep = installed.get(name)
             if ep is None and "." not in name:
                 choices = ", ".join(sorted(installed)) or "none"
-                raise PluginError(f"unknown plugin '{name}' (installed: {choices})")
+                raise PluginChoiceError(f"unknown plugin '{name}' (installed: {choices})")
             module, info = import_plugin(name, ep)
             self.register(module, name, owner=name)
             self.loaded[name] = info
@@ -152,7 +152,7 @@ class PluginManager:
             }
         )
         if len(strategies) > 1:
-            raise PluginError(
+            raise PluginChoiceError(
                 f"two search strategies: '{strategies[0]}' and '{strategies[1]}' both implement "
                 "nas_propose; name only one of them with --plugin"
             )

@@ -63,6 +63,7 @@ class Session:
 def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, resume: bool = False) -> Session:
     """A ready-to-run session. With ``resume``, ``spec`` is checked against the stored one."""
     path = str(storage)
+    spec = spec.with_absolute_paths()
     stored: StudyStorage | None = None
     if resume:
         stored = StudyStorage.open(path)

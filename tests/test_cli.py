@@ -81,7 +81,7 @@ def test_recorded_results_are_never_overwritten_or_mixed(tmp_path: Path) -> None
     again = nas("search", "--plugin", "random", *NB201, "--budget", "10", "--storage", str(db))
     assert again.returncode == 1 and "already exists: pass --resume" in again.stderr
     other = nas("search", "--resume", "--storage", str(db), "--seed", "5")
-    assert other.returncode == 1 and "seed differ from the run stored" in other.stderr
+    assert other.returncode == 2 and "seed differ from the run stored" in other.stderr  # a usage error
     assert db.read_bytes() == before
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("CREATE TABLE x (y)").connection.commit()

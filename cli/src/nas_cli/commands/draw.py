@@ -16,11 +16,12 @@ from nas_core.spaces.nb201 import NB201Cell
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
-def draw(path: str, output: str) -> None:
+@click.option("--data-dir", type=click.Path(file_okay=False), help="Data folder, in place of the one the study recorded.")
+def draw(path: str, output: str, data_dir: str | None) -> None:
     """Draw the answer of the study in PATH (cell DAG with op labels, or layer chain)."""
     from nas_cli.drawing import draw_chain, draw_graph, draw_nb201_cell  # matplotlib is slow to import
 
-    best = StudyBest.read(path)
+    best = StudyBest.read(path, data_dir=data_dir)
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     space = study_space(best.spec)

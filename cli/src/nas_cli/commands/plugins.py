@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from nas_cli.render import plain
 from nas_core.errors import PluginError
 from nas_core.plugin_manager import ESSENTIALS, implemented_hooks, import_plugin, installed_plugins
 
@@ -40,8 +41,8 @@ def plugins(as_json: bool) -> None:
     for column in ("name", "distribution", "version", "hooks"):
         table.add_column(column)
     for row in rows:
-        hooks = ", ".join(row["hooks"]) if row["error"] is None else f"[red]{row['error']}[/]"
-        table.add_row(row["name"], row["distribution"] or "?", row["version"] or "?", hooks)
+        hooks = ", ".join(row["hooks"]) if row["error"] is None else f"[red]{plain(row['error'])}[/]"
+        table.add_row(plain(row["name"]), plain(row["distribution"] or "?"), plain(row["version"] or "?"), hooks)
     console = Console()
     console.print(table)
     console.print(f"always active: {', '.join(name for name, _ in ESSENTIALS)}")
