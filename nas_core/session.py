@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from nas_core.architecture import Architecture
-from nas_core.benchmarks.base import Benchmark
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.base import Benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.config import Config, RunSpec
 from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError, StorageError

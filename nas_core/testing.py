@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nas_core.benchmarks.base import Benchmark
+from nas_core.tables.base import Benchmark
 from nas_core.config import Config
 from nas_core.hookspecs import hookimpl
 from nas_core.study import StudyView

@@ -11,7 +11,7 @@ import pytest
 from ConfigSpace import Configuration
 from scipy.stats import spearmanr
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.session import open_session

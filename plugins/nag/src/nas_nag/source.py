@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from nas_core.benchmarks.base import Benchmark
+from nas_core.tables.base import Benchmark
 from nas_core.budget import BudgetStatus, budget_status
 from nas_core.config import Config
 from nas_core.errors import ConfigError
