@@ -117,7 +117,7 @@ class DaskExecutor:
 
 def estimate_on_worker(spec_json: str, candidate_json: str) -> tuple[dict[str, Any], dict[str, bytes]]:
     """Runs in a worker process: the run's own estimator, with the core's failure handling."""
-    from nas_core.builtin.failures import estimate_safely
+    from nas_core.failures import estimate_safely
 
     estimator, space = _worker_estimator(spec_json)
     candidate = Candidate.from_dict(json.loads(candidate_json), space.decode)
@@ -128,8 +128,7 @@ def estimate_on_worker(spec_json: str, candidate_json: str) -> tuple[dict[str, A
 @lru_cache(maxsize=2)
 def _worker_estimator(spec_json: str) -> tuple[Any, Any]:
     """Built once per worker process and run: the benchmark or the dataset is loaded once."""
-    from nas_core.builtin.tabular import TableEstimator
-    from nas_core.builtin.train import make_train_estimator
+    from nas_core.estimators import TableEstimator, make_train_estimator
     from nas_core.session import prepare
 
     spec = RunSpec.from_dict(json.loads(spec_json))

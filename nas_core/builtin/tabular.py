@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-from nas_core.tables.base import Benchmark
 from nas_core.config import Config
+from nas_core.estimators import TableEstimator
 from nas_core.hookspecs import hookimpl
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result
-
-
-class TableEstimator:
-    def __init__(self, benchmark: Benchmark) -> None:
-        self.benchmark = benchmark
-
-    def estimate(self, candidate: Candidate) -> Result:
-        return self.benchmark.query(candidate.arch, candidate.fidelity)
-
-    @hookimpl(trylast=True)
-    def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
-        return self.estimate(candidate)
 
 
 @hookimpl

@@ -39,7 +39,7 @@ from nas_core.errors import ArchitectureError, ConfigError
 from nas_core.graph import INPUT, OUTPUT, CellGraph
 from nas_core.spaces.base import Decision, SearchSpace
 from nas_core.spaces.nb201 import EDGES, NB201Cell, NB201Space
-from nas_core.spaces.nb201 import _canonical_cell as canonical_cell  # shared canonical form (see README)
+from nas_core.spaces.nb201 import canonical_cell_key as canonical_cell
 
 if TYPE_CHECKING:
     import torch

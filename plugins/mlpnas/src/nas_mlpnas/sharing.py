@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from nas_core.architecture import Architecture
-from nas_core.builtin.train import TrainEstimator
+from nas_core.estimators import TrainEstimator
 from nas_core.hookspecs import hookimpl
 from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
 from nas_core.study import StudyView
