@@ -33,7 +33,7 @@ from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.scenario import Scenario
 
-from nas_core.errors import ConfigError
+from nas_core import ConfigError
 
 from nas_gpnas.decoupling import config_key
 

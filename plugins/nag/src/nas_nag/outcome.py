@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nas_core.types import Status, Trial
+from nas_core import Status, Trial
 from nas_nag.plugin import GENERATED
 
 
