@@ -217,7 +217,7 @@ def main() -> None:
     parser.add_argument("--runs", type=Path, default=RUNS, help="where the studies and the retraining cache live")
     parser.add_argument("--output-dir", type=Path, default=RESULTS, help="darts_nb201_<dataset>.json and .png go here")
     args = parser.parse_args()
-    from nas_core.benchmarks.registry import load_benchmark
+    from nas_core.tables.loader import load_benchmark
     from nas_core.spaces.nb201 import NB201Space
 
     args.runs.mkdir(parents=True, exist_ok=True)

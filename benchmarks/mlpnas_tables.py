@@ -28,7 +28,7 @@ from typing import Any
 import torch
 
 from nas_core.budget import Budget
-from nas_core.builtin.train import settings_from
+from nas_core.estimators import train_settings_from
 from nas_core.config import RunSpec, stable_seed
 from nas_core.datasets import builtin
 from nas_core.export import StudyBest, load_model
@@ -104,7 +104,7 @@ def final_training(spec: RunSpec, storage: Path) -> tuple[list[dict[str, float]]
     prepared = prepare(spec)
     assert prepared.dataset is not None
     data = DeviceData(prepared.dataset, torch.device("cpu"))
-    settings = replace(settings_from(prepared.options), patience=0)
+    settings = replace(train_settings_from(prepared.options), patience=0)
     best = StudyBest.read(storage)
     arch = best.architecture(prepared.space)
     finetuned, scratch = [], []

@@ -16,7 +16,7 @@ from nas_core.budget import Budget
 from nas_core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from nas_core.benchmarks.base import Benchmark
+    from nas_core.tables.base import Benchmark
     from nas_core.datasets.base import Dataset
     from nas_core.spaces.base import SearchSpace
 

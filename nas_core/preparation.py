@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nas_core.benchmarks.base import Benchmark
-from nas_core.benchmarks.registry import benchmark_space, load_benchmark
+from nas_core.tables.base import Benchmark
+from nas_core.tables.loader import benchmark_space, load_benchmark
 from nas_core.config import RunSpec
 from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nas_core.builtin.train import settings_from
+from nas_core.estimators import train_settings_from
 from nas_core.config import stable_seed
 from nas_core.errors import ConfigError
 from nas_core.export import StudyBest, save_torch_program
@@ -48,7 +48,7 @@ def retrain(
     if prepared.dataset is None:
         raise ConfigError("nothing to train on: give --dataset")
     arch = best.architecture(prepared.space)
-    settings = replace(settings_from(prepared.options), epochs=epochs)
+    settings = replace(train_settings_from(prepared.options), epochs=epochs)
     data = DeviceData(prepared.dataset, resolve_device(device))
     trained = train_architecture(prepared.space, arch, data, settings, stable_seed(seed, "retrain", arch.key))
     if save is not None:

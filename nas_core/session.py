@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from nas_core.architecture import Architecture
-from nas_core.benchmarks.base import Benchmark
+from nas_core.tables.base import Benchmark
 from nas_core.config import Config, RunSpec
 from nas_core.errors import ConfigError, StorageError
 from nas_core.estimators import CoreEstimator

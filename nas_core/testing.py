@@ -14,6 +14,9 @@ right types, the budget is spent exactly, a seed makes the run reproducible, a r
 continues exactly as an uninterrupted one (so ``state_dict``/``load_state_dict`` are complete),
 and bad options fail with a one-line ConfigError. Override the class attributes to run on another
 benchmark, or on a space and dataset that train.
+
+Also here, for plugins' own tests: ``require_data_dir`` and the core's dataset loaders
+(``digits(DatasetRequest(None, split_seed))`` and the others ``--dataset`` names).
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from typing import Any, ClassVar
 
 import pytest
 
-from nas_core.benchmarks.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
+from nas_core.datasets.builtin import breast_cancer, cifar10, digits, mnist1d, wine
 from nas_core.errors import ConfigError
 from nas_core.session import open_session
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.types import Candidate, Result, Trial
+
+__all__ = ["PluginConformance", "breast_cancer", "cifar10", "digits", "mnist1d", "require_data_dir", "wine"]
 
 
 def require_data_dir() -> str:

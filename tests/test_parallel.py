@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from cli_helpers import nas_json, popen
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.storage import StudyStorage
 from nas_core.testing import require_data_dir
 

@@ -5,28 +5,9 @@ Which estimator a run uses is decided once, in :mod:`nas_core.estimators`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
 from nas_core.hookspecs import hookimpl
 from nas_core.options import OptionGroup
 from nas_core.training import OPTIMIZERS
-
-if TYPE_CHECKING:  # torch is imported only by runs that train
-    from nas_core.training.fit import TrainSettings
-
-
-def settings_from(options: Mapping[str, Any]) -> TrainSettings:
-    from nas_core.training.fit import TrainSettings
-
-    return TrainSettings(
-        epochs=options["train_epochs"],
-        batch_size=options["train_batch_size"],
-        lr=options["train_lr"],
-        optimizer=options["train_optimizer"],
-        weight_decay=options["train_weight_decay"],
-        patience=options["train_patience"],
-    )
 
 
 @hookimpl

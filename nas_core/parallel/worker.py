@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError
 from nas_core.estimators import Estimator

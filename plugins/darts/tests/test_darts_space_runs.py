@@ -6,12 +6,7 @@ import os
 
 import pytest
 
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.errors import ConfigError
-from nas_core.report import summarize
-from nas_core.retrain import retrain
-from nas_core.session import open_session
+from nas_core import Budget, ConfigError, RunSpec, open_session, retrain, summarize
 
 # depthwise convolutions are slow on CPUs: a 2-channel network and a tenth of the data for weights
 TINY = {

@@ -8,8 +8,7 @@ import math
 import pytest
 import torch
 
-from nas_core.errors import TrialError
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space, TrialError
 
 from nas_darts.collapse import cell_health
 from nas_darts.names import METHODS, NB201_OPS

@@ -7,8 +7,7 @@ import pytest
 import torch
 from scipy.stats import spearmanr
 
-from nas_core.spaces.nb201 import NB201Space
-from nas_core.types import Result
+from nas_core import NB201Space, Result
 from nas_mlpnas.controller import Controller, step_masks
 from nas_mlpnas.grammar import grammar_for
 from nas_mlpnas.strategy import MLPNAS, Settings
@@ -87,9 +86,7 @@ def test_the_predictor_learns_the_children_seen_so_far() -> None:
 
 
 def test_the_run_ends_after_its_controller_epochs(tmp_path) -> None:
-    from nas_core.budget import Budget
-    from nas_core.config import RunSpec
-    from nas_core.session import open_session
+    from nas_core import Budget, RunSpec, open_session
     from nas_core.testing import require_data_dir
 
     options = {"mlpnas_epochs": 3, "mlpnas_batch": 4}

@@ -4,9 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from nas_core.datasets.builtin import digits
-from nas_core.registry import DatasetRequest
-from nas_core.training.fit import DeviceData
+from nas_core.testing import digits
+from nas_core import DatasetRequest, DeviceData
 from nas_nag.opendomain import DAGCell, OpenDomainSpace
 from nas_nag.supernet import SharedCell, SupernetSettings, build_with_supernet
 

@@ -13,8 +13,8 @@ from rich.table import Table
 
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
 from nas_cli.render import plain
-from nas_core.bench import BenchPlan, parse_plugin_set, run_bench
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.comparison import BenchPlan, parse_plugin_set, run_bench
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
 from nas_core.preparation import collect_options

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nas_cli.plugin_options import PluginCommand, given, given_plugin_options
 from nas_cli.render import print_summary
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import StorageError

@@ -25,10 +25,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
-from nas_core import Architecture, BudgetStatus, Candidate, Config, ConfigError, PluginError, Result, SearchSpace, Status, StudyView
-from nas_core import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
+from nas_core import (
+    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, PluginError, Registry,
+    Result, SearchSpace, Status, StudyView, hookimpl,
+)
 
 from nas_darts.names import METHODS
 from nas_darts.space_plugin import add_space_options, register_space
@@ -166,8 +166,7 @@ def nas_configure(config: Config) -> None:
             f"darts searches cells for images or 1-D signals; --dataset {config.dataset.name} has inputs of shape {shape}"
         )
     settings = settings_from(config.options)
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core import DeviceData, resolve_device
 
     from nas_darts.search import SupernetSearch
 

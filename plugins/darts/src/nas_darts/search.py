@@ -10,7 +10,7 @@ architecture is derived.
 Everything that decides the future of the search (weights, alphas, both optimizers, the batch
 generator, the epoch) is in :meth:`SupernetSearch.state_dict`, so a resumed search continues
 bit for bit. An epoch whose loss or alphas turn non-finite is undone (the supernet and optimizers
-go back to their state before it) and reported as a :class:`~nas_core.errors.TrialError`; the
+go back to their state before it) and reported as a :class:`~nas_core.TrialError`; the
 next epoch starts from the restored state with fresh batches.
 """
 
@@ -25,11 +25,9 @@ from typing import Any
 
 import torch
 
-from nas_core.architecture import Architecture
-from nas_core.config import stable_seed
-from nas_core.errors import ConfigError, TrialError
-from nas_core.spaces.base import SearchSpace
-from nas_core.training.fit import EVAL_BATCH, DeviceData
+from nas_core import (
+    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, SearchSpace, TrialError, stable_seed,
+)
 
 from nas_darts.architect import ArchitectureGradient, Batch, FirstOrder, MiLeNAS, SecondOrder
 from nas_darts.collapse import CellHealth, cell_health
@@ -196,9 +194,9 @@ class SupernetSearch:
         """Mean loss and accuracy (%) in evaluation mode."""
         self.supernet.eval()
         total, correct = 0.0, 0
-        for start in range(0, len(x), EVAL_BATCH):
-            logits = self.supernet(x[start : start + EVAL_BATCH])
-            target = y[start : start + EVAL_BATCH]
+        for start in range(0, len(x), EVAL_BATCH_SIZE):
+            logits = self.supernet(x[start : start + EVAL_BATCH_SIZE])
+            target = y[start : start + EVAL_BATCH_SIZE]
             total += float(self.criterion(logits, target)) * len(target)
             correct += int(self.criterion.correct(logits, target))
         return total / len(x), 100.0 * correct / len(x)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
+from nas_core import OptionGroup, Registry, hookimpl
 
 from nas_darts.space import DartsCellSpace
 

@@ -26,12 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.config import stable_seed
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
+from nas_core import (
+    Architecture, Candidate, Result, SearchSpace, Status, StudyView, hookimpl, stable_seed,
+)
 
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 

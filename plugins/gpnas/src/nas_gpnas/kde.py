@@ -34,7 +34,7 @@ from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.runhistory import RunHistory
 from smac.scenario import Scenario
 
-from nas_core.errors import ConfigError
+from nas_core import ConfigError
 
 from nas_gpnas.decoupling import config_key
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.options import OptionGroup
+from nas_core import Config, ConfigError, OptionGroup
 
 from nas_gpnas.filter import FilterSettings
 from nas_gpnas.kde import KDESettings

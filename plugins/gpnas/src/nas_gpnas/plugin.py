@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import math
 
-from nas_core.config import Config, stable_seed
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
-from nas_core.spaces.base import Capability
+from nas_core import Capability, Config, ConfigError, OptionGroup, Registry, hookimpl, stable_seed
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, Values
 from nas_gpnas.options import FILTER_OPTIONS, STRATEGY_OPTIONS, declare, kde_settings

@@ -4,7 +4,7 @@
     output = MLP([max-pool(H); Embedding(epochs)])      3 layers, BatchNorm + ReLU between them
 
 trained with MSE on the accuracy each trained child reached at its last epoch. The graph part is
-the shared ``nas_core.graphnn.GCNEncoder`` (undirected, max readout). Targets are standardized
+the shared ``nas_core.GCNEncoder`` (undirected, max readout). Targets are standardized
 with the training set's mean and deviation, so one learning rate suits accuracies in percent of
 any range; predictions come back in the objective's units.
 
@@ -25,10 +25,7 @@ from torch import nn
 
 from torch_geometric.data import Batch, Data
 
-from nas_core.architecture import Architecture
-from nas_core.graphnn import GCNEncoder, graph_data
-from nas_core.spaces.base import SearchSpace
-from nas_core.training.device import one_torch_thread
+from nas_core import Architecture, GCNEncoder, SearchSpace, graph_data, one_torch_thread
 
 from nas_gpnas.graphs import graph_vocabulary, predictor_graph
 

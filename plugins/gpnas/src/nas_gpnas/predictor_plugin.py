@@ -7,10 +7,7 @@ answered with their prediction at no cost (see :mod:`nas_gpnas.filter`).
 
 from __future__ import annotations
 
-from nas_core.config import Config, stable_seed
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.base import Capability
+from nas_core import Capability, Config, OptionGroup, hookimpl, stable_seed
 
 from nas_gpnas.filter import PredictorFilter
 from nas_gpnas.options import FILTER_OPTIONS, declare, filter_settings

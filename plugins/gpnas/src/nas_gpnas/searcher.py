@@ -55,9 +55,7 @@ from smac.runhistory import RunHistory
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core.append_log import AppendLog
-from nas_core.config import stable_seed
-from nas_core.errors import PluginError
+from nas_core import AppendLog, PluginError, stable_seed
 
 from nas_gpnas.decoupling import Values, config_key, plain
 from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nas_core.hookspecs import hookimpl
-from nas_core.registry import Registry
+from nas_core import Registry, hookimpl
 
 from nas_gpnas.generalized import GeneralizedSpace
 

@@ -15,11 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.mlp import MLPSpace
+from nas_core import Config, ConfigError, MLPSpace, OptionGroup, hookimpl
 
 if TYPE_CHECKING:  # torch is imported only by runs that use the plugin
     from nas_mlpnas.strategy import Settings
@@ -64,14 +60,12 @@ def nas_configure(config: Config) -> None:
 def _register_sharing(config: Config) -> None:
     if not isinstance(config.space, MLPSpace) or config.benchmark is not None or config.dataset is None:
         raise ConfigError("--mlpnas-sharing shares trained weights: it needs --space mlp with a --dataset to train on")
-    from nas_core.builtin.train import settings_from
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core import DeviceData, resolve_device, train_settings_from
     from nas_mlpnas.sharing import SharedWeightsEstimator
 
     repeats = config.option("train_repeats")
     data = DeviceData(config.dataset, resolve_device(config.device))
-    estimator = SharedWeightsEstimator(config.space, data, settings_from(config.options), config.seed, repeats)
+    estimator = SharedWeightsEstimator(config.space, data, train_settings_from(config.options), config.seed, repeats)
     config.register(estimator)
     for number, shard in enumerate(estimator.store.shards):
         config.register(shard, f"BigramShard{number:03d}")

@@ -28,12 +28,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
-from nas_core.training.device import one_torch_thread
+from nas_core import (
+    Candidate, ConfigError, Result, SearchSpace, Status, StudyView, hookimpl, one_torch_thread,
+)
 
 from nas_mlpnas.controller import Controller, step_masks
 from nas_mlpnas.grammar import Grammar

@@ -25,9 +25,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError
-from nas_core.graph import CellGraph
+from nas_core import Architecture, ArchitectureError, CellGraph
 from nas_nag.discriminator import Batch, Discriminator
 from nas_nag.generator import Generator
 from nas_nag.grammar import CellGrammar

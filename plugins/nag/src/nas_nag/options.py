@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.options import OptionGroup
-from nas_core.spaces.base import SearchSpace
+from nas_core import Config, ConfigError, OptionGroup, SearchSpace
 from nas_nag.settings import DISCRIMINATOR_READOUTS, GRAPHS, LOSSES, READOUTS, GANSettings
 from nas_nag.supernet import SupernetSettings
 

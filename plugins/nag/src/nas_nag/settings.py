@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nas_core.errors import ConfigError
+from nas_core import ConfigError
 
 LOSSES = ("lsgan", "bce")
 GRAPHS = ("probability", "straight-through")

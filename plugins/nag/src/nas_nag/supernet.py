@@ -24,9 +24,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from nas_core.errors import ConfigError
-from nas_core.training.fit import DeviceData, accuracy, loss_target
-from nas_core.training.measure import mflops, params_millions
+from nas_core import ConfigError, DeviceData, accuracy, loss_target, mflops, params_millions
 from nas_nag.dataset import NASRecord
 from nas_nag.network import CellNetwork, make_op, sum_of
 from nas_nag.opendomain import DAGCell, OpenDomainSpace

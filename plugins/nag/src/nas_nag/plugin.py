@@ -10,7 +10,7 @@
    indicators of ``--nag-labels`` (tertiles of the NAS dataset).
 3. **Random search.** Then ``--nag-samples`` (N_s) generated architectures with the requested
    labels, each new to the study (origin ``nag:generated``), are evaluated, and the run ends.
-   The study's best is the top architecture; :func:`nas_nag.protocols.top_generated` lists the
+   The study's best is the top architecture; :func:`nas_nag.outcome.top_generated` lists the
    top N_need of the generated ones, as Algorithm 1 outputs them.
 
 With ``--nag-rounds R`` > 1 (not in the paper) the N_s samples come in R rounds: after each
@@ -20,7 +20,7 @@ so its top third, what ``high-acc`` asks for, is a stricter class than a uniform
 
 The paper leaves the NAS dataset's cost out of the search budget; here it is part of the run. One
 run gives both protocols: the paper's uses the ``nag:generated`` trials, the honest one the first
-trials up to the budget (:mod:`nas_nag.protocols`).
+trials up to the budget (:mod:`nas_nag.outcome`).
 """
 
 from __future__ import annotations
@@ -29,15 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.budget import BudgetStatus
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.base import Capability, SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result
+from nas_core import (
+    Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
+    SearchSpace, StudyView, hookimpl,
+)
 from nas_nag.dataset import NASRecord, draw_distinct
 from nas_nag.grammar import grammar_for
 from nas_nag.labels import LabelRequest, parse_labels

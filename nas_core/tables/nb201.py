@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nas_core.benchmarks.base import TableBenchmark
-from nas_core.benchmarks.files import data_file
+from nas_core.tables.base import TableBenchmark
+from nas_core.tables.files import data_file
 from nas_core.errors import ConfigError, DataError
 from nas_core.spaces.nb201 import NB201Cell, NB201Space
 

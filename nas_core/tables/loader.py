@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from nas_core.benchmarks.base import Benchmark
-from nas_core.benchmarks.files import data_dir
-from nas_core.benchmarks.nb201 import canonical_dataset, load_nb201
-from nas_core.benchmarks.table import SUFFIXES, load_table
+from nas_core.tables.base import Benchmark
+from nas_core.tables.files import data_dir
+from nas_core.tables.nb201 import canonical_dataset, load_nb201
+from nas_core.tables.table import SUFFIXES, load_table
 from nas_core.errors import ConfigError, DataError
 from nas_core.spaces.base import SearchSpace
 from nas_core.spaces.nb201 import NB201Space

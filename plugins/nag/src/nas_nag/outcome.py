@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nas_core.types import Status, Trial
-from nas_nag.rsnag import GENERATED
+from nas_core import Status, Trial
+from nas_nag.plugin import GENERATED
 
 
 def _evaluated(trials: Sequence[Trial]) -> list[Trial]:

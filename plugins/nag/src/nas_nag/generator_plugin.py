@@ -21,15 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.budget import BudgetStatus
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.base import Capability, SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result
+from nas_core import (
+    Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
+    SearchSpace, StudyView, hookimpl,
+)
 from nas_nag.grammar import grammar_for
 from nas_nag.labels import parse_labels
 from nas_nag.model import TrainedNAG

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.benchmarks.base import TableBenchmark
+from nas_core.tables.base import TableBenchmark
 from nas_core.errors import DataError
 from nas_core.spaces.table import TableArch, TableSpace, tokenize_all
 

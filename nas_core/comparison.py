@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
-from nas_core.benchmarks.base import Benchmark
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.base import Benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError
