@@ -19,17 +19,17 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nas_core.config import Config, stable_seed
-from nas_core.errors import ConfigError
 from nas_core.hookspecs import hookimpl
 from nas_core.options import OptionGroup
+from nas_core.settings import declare, from_options
 from nas_core.spaces.base import Capability, SearchSpace
 from nas_core.study import StudyView
-from nas_core.training import OPTIMIZERS
+from nas_core.training.settings import TrainSettings
 from nas_core.types import Candidate, Result
 
 if TYPE_CHECKING:  # torch is imported only by runs that train
     from nas_core.datasets.base import Dataset
-    from nas_core.training.fit import DeviceData, TrainSettings
+    from nas_core.training.fit import DeviceData
     from nas_core.training.trial import NetworkBuilder
 
 
@@ -74,43 +74,20 @@ class TrainEstimator:
         )
 
 
-def settings_from(options: Mapping[str, Any]) -> TrainSettings:
-    from nas_core.training.fit import TrainSettings
-
-    return TrainSettings(
-        epochs=options["train_epochs"],
-        batch_size=options["train_batch_size"],
-        lr=options["train_lr"],
-        optimizer=options["train_optimizer"],
-        weight_decay=options["train_weight_decay"],
-        patience=options["train_patience"],
-    )
-
-
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    group.addoption("--train-epochs", type=int, default=20, help="epochs per trial when a candidate names no fidelity")
-    group.addoption("--train-batch-size", type=int, default=64, help="mini-batch size")
-    group.addoption("--train-lr", type=float, default=1e-3, help="learning rate")
-    group.addoption("--train-optimizer", default="adam", choices=OPTIMIZERS, help="adam, or sgd with Nesterov momentum 0.9")
-    group.addoption("--train-weight-decay", type=float, default=0.0, help="L2 weight decay")
-    group.addoption("--train-patience", type=int, default=0, help="early stopping patience in epochs (0: off)")
-    group.addoption("--train-repeats", type=int, default=1, help="train every candidate from this many seeds and average")
+    declare(group, TrainSettings)
 
 
 def make_train_estimator(
     space: SearchSpace, dataset: Dataset, options: Mapping[str, Any], seed: int, device: str
 ) -> TrainEstimator:
     """The training estimator of a run (in the driver, or in a worker process)."""
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core.training.device import device_data
 
     space.require({Capability.BUILD}, who="training on --dataset")
-    repeats = options["train_repeats"]
-    if repeats < 1:
-        raise ConfigError(f"--train-repeats must be at least 1, got {repeats}")
-    data = DeviceData(dataset, resolve_device(device))
-    return TrainEstimator(space, data, settings_from(options), seed, repeats)
+    settings = from_options(TrainSettings, options)
+    return TrainEstimator(space, device_data(dataset, device), settings, seed, settings.repeats)
 
 
 @hookimpl

@@ -7,7 +7,8 @@ import torch
 from nas_core.datasets.builtin import wine
 from nas_core.registry import DatasetRequest
 from nas_core.spaces.mlp import MLPChain, MLPSpace
-from nas_core.training.fit import DeviceData, TrainSettings
+from nas_core.training.fit import DeviceData
+from nas_core.training.settings import TrainSettings
 from nas_core.types import Candidate
 from nas_mlpnas.sharing import INPUT, OUTPUT, BigramStore, SharedWeightsEstimator, bigrams, dense_modules
 

@@ -24,7 +24,8 @@ from nas_core.builtin.train import TrainEstimator
 from nas_core.hookspecs import hookimpl
 from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
 from nas_core.study import StudyView
-from nas_core.training.fit import DeviceData, TrainSettings
+from nas_core.training.fit import DeviceData
+from nas_core.training.settings import TrainSettings
 from nas_core.types import Candidate, Result
 
 INPUT, OUTPUT = "<input>", "<output>"
