@@ -220,6 +220,8 @@ class PluginManager:
             target = name if name in stateful else self._moved(name, stateful)
             if target is None:
                 raise PluginError(f"the study holds state for '{name}', which this run did not register")
+            if target != name and target in states:
+                continue  # resumed since the move: the state under the new name is the newer one
             stateful[target].load_state_dict(state)
 
     def _moved(self, name: str, stateful: Mapping[str, Any]) -> str | None:

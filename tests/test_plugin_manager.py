@@ -160,3 +160,12 @@ def test_state_recorded_before_an_object_moved_into_a_required_plugin_still_load
     assert manager.get(f"{COUNTER}.Counter").count == 9
     with pytest.raises(PluginError, match="holds state for 'nastest_plugins.counting.Other'"):
         manager.load_state_dicts({f"{COUNTING}.Other": {}})
+
+
+def test_state_under_an_objects_new_name_wins_over_its_old_name() -> None:
+    manager = loaded(COUNTING)
+    manager.register(manager.get(COUNTER).Counter(0), f"{COUNTER}.Counter", owner=COUNTER)
+    for states in ({f"{COUNTING}.Counter": {"count": 1}, f"{COUNTER}.Counter": {"count": 2}},
+                   {f"{COUNTER}.Counter": {"count": 2}, f"{COUNTING}.Counter": {"count": 1}}):  # fmt: skip
+        manager.load_state_dicts(states)
+        assert manager.get(f"{COUNTER}.Counter").count == 2

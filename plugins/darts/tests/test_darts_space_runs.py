@@ -71,3 +71,18 @@ def test_another_strategy_searches_the_darts_space_with_the_core_trainer(tmp_pat
         assert {t.candidate.arch.to_dict()["kind"] for t in trials} == {"darts"}
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("plugins", [("darts",), ("darts", "darts-space"), ("darts-space", "darts")])
+def test_darts_brings_the_darts_space_named_or_not(plugins: tuple[str, ...]) -> None:
+    from nas_core.options import OptionGroup
+    from nas_core.plugin_manager import PluginManager
+    from nas_core.registry import Registry
+
+    manager = PluginManager()
+    manager.load(plugins)
+    assert list(manager.loaded) == ["darts-space", "darts"]
+    registry, group = Registry(), OptionGroup()
+    manager.hooks.register(registry)
+    manager.hooks.addoption(group)
+    assert "darts" in registry.spaces and {"darts_channels", "darts_layers", "darts_w_lr"} <= {o.name for o in group}

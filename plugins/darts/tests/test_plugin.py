@@ -13,7 +13,8 @@ from nas_core.session import open_session
 from nas_core.spaces.nb201 import NB201Cell, NB201Space
 
 from nas_darts.plugin import DifferentiableSearch
-from nas_darts.search import SearchSettings, SupernetSearch
+from nas_darts.search import SupernetSearch
+from nas_darts.settings import SearchSettings
 
 ALL_SKIP = NB201Cell(("skip_connect",) * 6)
 PREDICTOR = '''

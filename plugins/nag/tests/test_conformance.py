@@ -45,3 +45,16 @@ class TestOpenDomainSpace(PluginConformance):
     options = {"train_epochs": 1, "nag_space_channels": 4, "nag_space_cells": 1, "nag_space_max_nodes": 5}
     bad_options = {"nag_space_max_nodes": 2, "nag_space_channels": 0}
     budget = 6
+
+
+def test_nag_and_nag_generator_share_the_options_nag_gan_declares_once() -> None:
+    from nas_core.options import OptionGroup
+    from nas_core.plugin_manager import PluginManager
+
+    for names in (("nag",), ("nag-generator",), ("nag", "nag-generator"), ("nag-generator", "nag")):
+        manager = PluginManager()
+        manager.load(names)
+        assert next(iter(manager.loaded)) == "nag-gan"
+        group = OptionGroup()
+        manager.hooks.addoption(group)  # a second declaration of a shared flag would raise
+        assert {"nag_epochs", "nag_dataset_size", "nag_supernet_lr"} <= {o.name for o in group}
