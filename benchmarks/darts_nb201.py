@@ -121,7 +121,8 @@ class Retrainer:
         from nas_core.datasets import builtin
         from nas_core.registry import DatasetRequest
         from nas_core.spaces.nb201 import NB201Space
-        from nas_core.training.fit import DeviceData, TrainSettings
+        from nas_core.training.fit import DeviceData
+        from nas_core.training.settings import TrainSettings
 
         torch.set_num_threads(1)
         self.dataset, self.seeds, self.cache_path = dataset, seeds, cache

@@ -22,7 +22,7 @@ from nas_core.budget import Budget, BudgetStatus, Usage, budget_status
 from nas_core.config import Config, RunSpec, stable_seed
 from nas_core.datasets.base import Dataset, split_and_standardize
 from nas_core.errors import ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError
-from nas_core.estimators import TrainEstimator, train_settings_from
+from nas_core.estimators import TrainEstimator
 from nas_core.graph import INPUT as CELL_INPUT
 from nas_core.graph import OUTPUT as CELL_OUTPUT
 from nas_core.graph import CellGraph
@@ -33,6 +33,7 @@ from nas_core.registry import DatasetRequest, Registry
 from nas_core.report import summarize
 from nas_core.retrain import retrain
 from nas_core.session import Session, open_session
+from nas_core.settings import Settings, declare, from_options, setting
 from nas_core.spaces.base import Capability, Decision, SearchSpace, check_decisions
 from nas_core.spaces.mlp import DROPOUT as MLP_DROPOUT
 from nas_core.spaces.mlp import MLPChain, MLPSpace
@@ -46,6 +47,7 @@ from nas_core.spaces.table import tokenize_all as tokenize_table_encodings
 from nas_core.study import Study, StudyView
 from nas_core.tables.base import Benchmark, Optimum, TableBenchmark
 from nas_core.tables.loader import load_benchmark
+from nas_core.training.settings import TrainSettings
 from nas_core.types import Candidate, Result, Status, Trial
 
 if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
@@ -53,10 +55,11 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
     from nas_core.networks.common import output_units
     from nas_core.networks.nb201 import Cell as NB201CellModule
     from nas_core.networks.nb201 import NB201Network, ResidualReduction
-    from nas_core.training.device import one_torch_thread, resolve_device
+    from nas_core.training.device import device_data, one_torch_thread, resolve_device
     from nas_core.training.fit import EVAL_BATCH as EVAL_BATCH_SIZE
-    from nas_core.training.fit import DeviceData, TrainSettings, accuracy, fit, loss_target, make_loss
+    from nas_core.training.fit import DeviceData, accuracy, fit, loss_target, make_loss
     from nas_core.training.measure import mflops, params_millions
+    from nas_core.training.seeding import seeded_torch, torch_generator
 
 __version__ = "0.1.0"
 
@@ -69,10 +72,12 @@ _LAZY: dict[str, tuple[str, str]] = {
     "NB201Network": ("nas_core.networks.nb201", "NB201Network"),
     "ResidualReduction": ("nas_core.networks.nb201", "ResidualReduction"),
     "one_torch_thread": ("nas_core.training.device", "one_torch_thread"),
+    "device_data": ("nas_core.training.device", "device_data"),
+    "seeded_torch": ("nas_core.training.seeding", "seeded_torch"),
+    "torch_generator": ("nas_core.training.seeding", "torch_generator"),
     "resolve_device": ("nas_core.training.device", "resolve_device"),
     "EVAL_BATCH_SIZE": ("nas_core.training.fit", "EVAL_BATCH"),
     "DeviceData": ("nas_core.training.fit", "DeviceData"),
-    "TrainSettings": ("nas_core.training.fit", "TrainSettings"),
     "accuracy": ("nas_core.training.fit", "accuracy"),
     "fit": ("nas_core.training.fit", "fit"),
     "loss_target": ("nas_core.training.fit", "loss_target"),
@@ -113,9 +118,11 @@ __all__ = [
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
     "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
-    "TrainEstimator", "train_settings_from",
+    "TrainEstimator", "TrainSettings",
+    # settings that declare their options and check their values
+    "Settings", "setting", "declare", "from_options",
     # lazy (torch, torch_geometric): training, measuring, networks, graph encoders
-    "DeviceData", "TrainSettings", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
+    "DeviceData", "device_data", "seeded_torch", "torch_generator", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
     "resolve_device", "one_torch_thread", "mflops", "params_millions", "output_units", "NB201Network",
     "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data",
 ]  # fmt: skip

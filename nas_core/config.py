@@ -14,6 +14,7 @@ import numpy as np
 
 from nas_core.budget import Budget
 from nas_core.errors import ConfigError
+from nas_core.options import option_name
 
 if TYPE_CHECKING:
     from nas_core.tables.base import Benchmark
@@ -156,7 +157,7 @@ class Config:
         return MappingProxyType(self._options)
 
     def option(self, name: str) -> Any:
-        key = name.lstrip("-").replace("-", "_")
+        key = option_name(name)
         if key not in self._options:
             raise ConfigError(f"no option --{key.replace('_', '-')} was declared by the loaded plugins")
         return self._options[key]

@@ -23,16 +23,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nas_core.config import stable_seed
-from nas_core.errors import ConfigError
 from nas_core.hookspecs import hookimpl
+from nas_core.settings import from_options
 from nas_core.spaces.base import Capability, SearchSpace
 from nas_core.study import StudyView
+from nas_core.training.settings import TrainSettings
 from nas_core.types import Candidate, Result
 
 if TYPE_CHECKING:  # torch is imported only by runs that train
     from nas_core.tables.base import Benchmark
     from nas_core.datasets.base import Dataset
-    from nas_core.training.fit import DeviceData, TrainSettings
+    from nas_core.training.fit import DeviceData
     from nas_core.training.trial import NetworkBuilder
 
 
@@ -89,33 +90,15 @@ class TrainEstimator:
         )
 
 
-def train_settings_from(options: Mapping[str, Any]) -> TrainSettings:
-    """The training settings of the ``--train-*`` options (declared by ``builtin.train``)."""
-    from nas_core.training.fit import TrainSettings
-
-    return TrainSettings(
-        epochs=options["train_epochs"],
-        batch_size=options["train_batch_size"],
-        lr=options["train_lr"],
-        optimizer=options["train_optimizer"],
-        weight_decay=options["train_weight_decay"],
-        patience=options["train_patience"],
-    )
-
-
 def make_train_estimator(
     space: SearchSpace, dataset: Dataset, options: Mapping[str, Any], seed: int, device: str
 ) -> TrainEstimator:
     """The training estimator of a run, from its ``--train-*`` options."""
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core.training.device import device_data
 
     space.require({Capability.BUILD}, who="training on --dataset")
-    repeats = options["train_repeats"]
-    if repeats < 1:
-        raise ConfigError(f"--train-repeats must be at least 1, got {repeats}")
-    data = DeviceData(dataset, resolve_device(device))
-    return TrainEstimator(space, data, train_settings_from(options), seed, repeats)
+    settings = from_options(TrainSettings, options)
+    return TrainEstimator(space, device_data(dataset, device), settings, seed, settings.repeats)
 
 
 def core_estimator(

@@ -55,7 +55,8 @@ def nas_addoption(group: OptionGroup) -> None:
 
     Called once for every loaded plugin before the run is configured. Prefix flags with the plugin's
     name; the values reach the plugin through ``config.option("myplugin_foo")`` in
-    :func:`nas_configure`. Values are stored with the study, so a resumed run sees the same ones.
+    :func:`nas_configure`. A settings dataclass declares its options with
+    :func:`nas_core.settings.declare` and is read back with :func:`nas_core.settings.from_options`. Values are stored with the study, so a resumed run sees the same ones.
     """
 
 

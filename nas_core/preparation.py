@@ -8,6 +8,7 @@ the searched space, from the plugins' code, without reading a benchmark's values
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,21 @@ from nas_core.registry import DatasetRequest, Registry
 from nas_core.spaces.base import SearchSpace
 
 
-def collect_options(plugins: tuple[str, ...]) -> OptionGroup:
-    """The options the named plugins (and the core's essentials) declare."""
+def load_plugins(plugins: Iterable[str]) -> tuple[PluginManager, Registry, OptionGroup]:
+    """The named plugins (with their requirements and the core's essentials) loaded, with the
+    datasets and spaces they register and the options they declare."""
     manager = PluginManager()
     manager.load(plugins)
+    registry = Registry()
+    manager.hooks.register(registry)
     group = OptionGroup()
     manager.hooks.addoption(group)
-    return group
+    return manager, registry, group
+
+
+def collect_options(plugins: tuple[str, ...]) -> OptionGroup:
+    """The options the named plugins (and the core's essentials) declare."""
+    return load_plugins(plugins)[2]
 
 
 @dataclass
@@ -51,12 +60,7 @@ class Prepared:
 
 
 def _plugins_and_options(spec: RunSpec) -> tuple[PluginManager, Registry, dict[str, Any]]:
-    manager = PluginManager()
-    manager.load(spec.plugins)
-    registry = Registry()
-    manager.hooks.register(registry)
-    group = OptionGroup()
-    manager.hooks.addoption(group)
+    manager, registry, group = load_plugins(spec.plugins)
     return manager, registry, group.resolve(spec.options)
 
 

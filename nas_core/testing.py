@@ -22,7 +22,8 @@ Also here, for plugins' own tests: ``require_data_dir`` and the core's dataset l
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,11 +33,29 @@ from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.datasets.builtin import breast_cancer, cifar10, digits, mnist1d, wine
 from nas_core.errors import ConfigError
+from nas_core.options import OptionGroup
+from nas_core.preparation import load_plugins
+from nas_core.registry import Registry
 from nas_core.session import open_session
 from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.types import Candidate, Result, Trial
 
 __all__ = ["PluginConformance", "breast_cancer", "cifar10", "digits", "mnist1d", "require_data_dir", "wine"]
+
+
+@dataclass(frozen=True)
+class LoadedPlugins:
+    """What loading plugins by name gives, for tests of requirements and declarations."""
+
+    names: tuple[str, ...]  # in load order: each plugin after the plugins it requires
+    options: OptionGroup
+    registry: Registry
+
+
+def loaded_plugins(names: Iterable[str]) -> LoadedPlugins:
+    """Load plugins as a run would (requirements first, each once) and run their declarations."""
+    manager, registry, group = load_plugins(names)
+    return LoadedPlugins(tuple(manager.loaded), group, registry)
 
 
 def require_data_dir() -> str:

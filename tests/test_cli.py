@@ -16,6 +16,7 @@ def test_plugins_json_lists_installed_plugins_with_versions_and_hooks() -> None:
     assert rows["evolution"]["distribution"] == "nas-core" and rows["evolution"]["version"]
     assert rows["evolution"]["hooks"] == ["nas_addoption", "nas_configure", "nas_propose", "nas_update"]
     assert rows["hillclimb"]["distribution"] == "nas-hillclimb"
+    assert rows["darts"]["requires"] == ["darts-space"] and rows["gpnas"]["requires"] == ["gpnas-space", "gpnas-predictor"]
     assert all(row["error"] is None for row in rows.values())
 
 

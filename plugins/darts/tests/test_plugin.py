@@ -11,7 +11,8 @@ from nas_core import (
 )
 
 from nas_darts.plugin import DifferentiableSearch
-from nas_darts.search import SearchSettings, SupernetSearch
+from nas_darts.search import SupernetSearch
+from nas_darts.settings import SearchSettings
 
 ALL_SKIP = NB201Cell(("skip_connect",) * 6)
 PREDICTOR = '''

@@ -45,3 +45,12 @@ class TestOpenDomainSpace(PluginConformance):
     options = {"train_epochs": 1, "nag_space_channels": 4, "nag_space_cells": 1, "nag_space_max_nodes": 5}
     bad_options = {"nag_space_max_nodes": 2, "nag_space_channels": 0}
     budget = 6
+
+
+def test_nag_and_nag_generator_share_the_options_nag_gan_declares_once() -> None:
+    from nas_core.testing import loaded_plugins
+
+    for names in (("nag",), ("nag-generator",), ("nag", "nag-generator"), ("nag-generator", "nag")):
+        loaded = loaded_plugins(names)  # a second declaration of a shared flag would raise
+        assert loaded.names[0] == "nag-gan"
+        assert {"nag_epochs", "nag_dataset_size", "nag_supernet_lr"} <= {o.name for o in loaded.options}

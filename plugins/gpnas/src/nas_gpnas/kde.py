@@ -34,7 +34,7 @@ from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.runhistory import RunHistory
 from smac.scenario import Scenario
 
-from nas_core import ConfigError
+from nas_core import ConfigError, Settings, setting
 
 from nas_gpnas.decoupling import config_key
 
@@ -42,12 +42,12 @@ _RANDOM_TRIES = 1000  # draws of a random allowed (not forbidden) configuration 
 
 
 @dataclass(frozen=True)
-class KDESettings:
-    min_points: int | None = None  # N_min; None: number of hyperparameters + 1
-    top_fraction: float = 0.15  # q
-    random_fraction: float = 1 / 3  # rho
-    bandwidth_factor: float = 3.0  # b_w
-    samples: int = 64  # N_s
+class KDESettings(Settings, prefix="gpnas-kde"):
+    min_points: int = setting(0, "N_min of Algorithm 1 (0: hyperparameters + 1)", at_least=0)
+    top_fraction: float = setting(0.15, "q of Algorithm 1: fraction of good observations", above=0, below=1, flag="--gpnas-kde-top")
+    random_fraction: float = setting(1 / 3, "rho of Algorithm 1: fraction of random samples", at_least=0, at_most=1, flag="--gpnas-kde-random")
+    bandwidth_factor: float = setting(3.0, "b_w of Algorithm 1", above=0)
+    samples: int = setting(64, "N_s of Algorithm 1", at_least=1)
     min_bandwidth: float = 1e-3
 
 

@@ -23,12 +23,12 @@ import numpy as np
 
 from nas_core import (
     Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
-    SearchSpace, StudyView, hookimpl,
+    SearchSpace, StudyView, from_options, hookimpl,
 )
 from nas_nag.grammar import grammar_for
 from nas_nag.labels import parse_labels
 from nas_nag.model import TrainedNAG
-from nas_nag.options import dataset_size, declare_shared, gan_settings, supernet_settings
+from nas_nag.settings import NAGSettings
 from nas_nag.source import NonTrialSource, TableSource, charged_status, supernet_source
 
 NAS_REQUIRES = frozenset({Capability.GRAPH})
@@ -85,9 +85,11 @@ class NAGSampler:
         self.charged_seconds = state["seconds"]
 
 
+NAS_PLUGINS = ("nag-gan",)  # the GAN, NAS-dataset and supernet options, shared with nag
+
+
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    declare_shared(group)
     group.addoption("--nag-generator-labels", default="high-acc", help="labels of the generated architectures")
 
 
@@ -95,13 +97,14 @@ def nas_addoption(group: OptionGroup) -> None:
 def nas_configure(config: Config) -> None:
     space = config.space
     request = parse_labels(config.option("nag_generator_labels"), "--nag-generator-labels")
+    shared = from_options(NAGSettings, config.options)
     source: NonTrialSource
-    if config.option("nag_dataset") == "supernet":
-        source = supernet_source(config, supernet_settings(config), any(i.name == "flops" for i in request.indicators))
+    if shared.data.dataset == "supernet":
+        source = supernet_source(config, shared.supernet, any(i.name == "flops" for i in request.indicators))
     elif config.benchmark is None:
         raise ConfigError("--nag-dataset evaluate: nag-generator looks its NAS dataset up in --benchmark; on real data use --nag-dataset supernet")
     else:
         source = TableSource(config.benchmark)
-    model = TrainedNAG(space, grammar_for(space), request, gan_settings(config))
+    model = TrainedNAG(space, grammar_for(space), request, shared.gan)
     config.register(model, "model")
-    config.register(NAGSampler(space, model, source, dataset_size(config, space), config.option("nag_charge_dataset")))
+    config.register(NAGSampler(space, model, source, shared.data.size(space), shared.data.charge_dataset))

@@ -31,13 +31,13 @@ import numpy as np
 
 from nas_core import (
     Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
-    SearchSpace, StudyView, hookimpl,
+    SearchSpace, StudyView, from_options, hookimpl,
 )
 from nas_nag.dataset import NASRecord, draw_distinct
 from nas_nag.grammar import grammar_for
 from nas_nag.labels import LabelRequest, parse_labels
 from nas_nag.model import TrainedNAG
-from nas_nag.options import dataset_size, declare_shared, gan_settings, supernet_settings
+from nas_nag.settings import NAGSettings
 from nas_nag.source import NonTrialSource, charged_status, supernet_source
 
 NAS_REQUIRES = frozenset({Capability.SAMPLE, Capability.GRAPH})
@@ -204,9 +204,11 @@ class RSNAG:
         self.fresh = [NASRecord.from_dict(r, self.space) for r in state.get("fresh", [])]
 
 
+NAS_PLUGINS = ("nag-gan",)  # the GAN, NAS-dataset and supernet options, shared with nag-generator
+
+
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    declare_shared(group)
     group.addoption("--nag-labels", default="high-acc", help="requested labels, e.g. high-acc,few-params")
     group.addoption("--nag-samples", type=int, default=10, help="N_s: generated architectures to evaluate (paper 4.1.3: 10)")
     group.addoption("--nag-rounds", type=int, default=1, help="rounds the N_s samples come in, NAG refit on all results between them (1: the paper)")
@@ -225,12 +227,13 @@ def nas_configure(config: Config) -> None:
         raise ConfigError(f"--nag-rounds must be between 1 and --nag-samples ({samples}), got {rounds}")
     if refit_epochs < 1:
         raise ConfigError(f"--nag-refit-epochs must be at least 1, got {refit_epochs}")
-    model = TrainedNAG(space, grammar_for(space), request, gan_settings(config))
+    shared = from_options(NAGSettings, config.options)
+    model = TrainedNAG(space, grammar_for(space), request, shared.gan)
     source = None
-    if config.option("nag_dataset") == "supernet":
+    if shared.data.dataset == "supernet":
         with_flops = any(ind.name == "flops" for ind in request.indicators)
-        source = supernet_source(config, supernet_settings(config), with_flops)
-    size = dataset_size(config, space)
+        source = supernet_source(config, shared.supernet, with_flops)
+    size = shared.data.size(space)
     config.register(model, "model")
-    charge = config.option("nag_charge_dataset")
+    charge = shared.data.charge_dataset
     config.register(RSNAG(space, config.rng("nag"), model, samples, size, source, charge, rounds, refit_epochs))

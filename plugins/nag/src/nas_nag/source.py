@@ -19,7 +19,8 @@ import numpy as np
 from nas_core import Benchmark, BudgetStatus, Config, ConfigError, StudyView, budget_status
 from nas_nag.dataset import NASRecord, draw_distinct, query_records
 from nas_nag.opendomain import OpenDomainSpace
-from nas_nag.supernet import SupernetSettings, build_with_supernet
+from nas_nag.settings import SupernetSettings
+from nas_nag.supernet import build_with_supernet
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,11 @@ class TableSource:
 
 class SupernetSource:
     def __init__(self, config: Config, settings: SupernetSettings, with_flops: bool) -> None:
-        from nas_core import DeviceData, resolve_device
+        from nas_core import device_data
 
         assert isinstance(config.space, OpenDomainSpace) and config.dataset is not None
         self.space = config.space
-        self.data = DeviceData(config.dataset, resolve_device(config.device))
+        self.data = device_data(config.dataset, config.device)
         self.settings = settings
         self.with_flops = with_flops
 
