@@ -9,7 +9,6 @@ the kit's shipped tiny table and the bundled datasets are all an outside author 
 
 import ast
 import json
-import os
 import shutil
 import subprocess
 import sys
