@@ -27,7 +27,8 @@ from nas_core.spaces.nb201 import NB201Space
 from nas_core.training.fit import DeviceData
 
 from nas_darts.architect import SecondOrder, finite_difference_hvp
-from nas_darts.search import SearchSettings, SupernetSearch
+from nas_darts.search import SupernetSearch
+from nas_darts.settings import SearchSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 EPSILONS = (1e-1, 1e-2, 1e-3, 1e-5)

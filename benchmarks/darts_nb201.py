@@ -121,7 +121,8 @@ class Retrainer:
         from nas_core.datasets import builtin
         from nas_core.registry import DatasetRequest
         from nas_core.spaces.nb201 import NB201Space
-        from nas_core.training.fit import DeviceData, TrainSettings
+        from nas_core.training.fit import DeviceData
+        from nas_core.training.settings import TrainSettings
 
         torch.set_num_threads(1)
         self.dataset, self.seeds, self.cache_path = dataset, seeds, cache
@@ -217,7 +218,7 @@ def main() -> None:
     parser.add_argument("--runs", type=Path, default=RUNS, help="where the studies and the retraining cache live")
     parser.add_argument("--output-dir", type=Path, default=RESULTS, help="darts_nb201_<dataset>.json and .png go here")
     args = parser.parse_args()
-    from nas_core.benchmarks.registry import load_benchmark
+    from nas_core.tables.loader import load_benchmark
     from nas_core.spaces.nb201 import NB201Space
 
     args.runs.mkdir(parents=True, exist_ok=True)

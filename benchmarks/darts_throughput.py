@@ -43,7 +43,8 @@ def measure(space_name: str, method: str, dataset: str, steps: int) -> dict[str,
     from nas_core.spaces.nb201 import NB201Space
     from nas_core.training.fit import DeviceData
 
-    from nas_darts.search import SearchSettings, SupernetSearch
+    from nas_darts.search import SupernetSearch
+    from nas_darts.settings import SearchSettings
     from nas_darts.space import DartsCellSpace
 
     torch.set_num_threads(1)

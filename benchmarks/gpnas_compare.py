@@ -18,7 +18,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 
 
 def summarize(runs: list[dict], optimum: float, ceiling: float) -> dict:

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from scipy.stats import kendalltau, spearmanr
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.spaces.nb201 import NB201Cell
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 

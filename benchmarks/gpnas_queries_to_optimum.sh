@@ -26,7 +26,7 @@ sets=" ${SETS:-gpnas evolution random} "
 [[ $sets == *" random "* ]] && bench random "${RANDOM_QUERIES:-15000}" 100
 python - "$out" "$dataset" <<'PY'
 import glob, json, sys
-from nas_core.bench import summarize_runs
+from nas_core.comparison import summarize_runs
 out, dataset = sys.argv[1:]
 for name in ("gpnas", "evolution", "random"):
     runs, optimum = {}, None

@@ -27,7 +27,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 import numpy as np
 import torch
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.session import open_session

@@ -28,13 +28,14 @@ from typing import Any
 import torch
 
 from nas_core.budget import Budget
-from nas_core.builtin.train import settings_from
 from nas_core.config import RunSpec, stable_seed
 from nas_core.datasets import builtin
 from nas_core.export import StudyBest, load_model
 from nas_core.registry import DatasetRequest
 from nas_core.session import open_session, prepare
+from nas_core.settings import from_options
 from nas_core.training.fit import DeviceData, fit
+from nas_core.training.settings import TrainSettings
 from nas_core.training.trial import train_architecture
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -103,9 +104,9 @@ def final_training(spec: RunSpec, storage: Path) -> tuple[list[dict[str, float]]
     prepared = prepare(spec)
     assert prepared.dataset is not None
     data = DeviceData(prepared.dataset, torch.device("cpu"))
-    settings = replace(settings_from(prepared.options), patience=0)
+    settings = replace(from_options(TrainSettings, prepared.options), patience=0)
     best = StudyBest.read(storage)
-    arch = best.architecture(prepared)
+    arch = best.architecture(prepared.space)
     finetuned, scratch = [], []
     for k in range(FINAL_SEEDS):
         model, _ = load_model(best)  # standardization + the trained child

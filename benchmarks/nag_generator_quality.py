@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_nag.dataset import label_matrix, query_records
 from nas_nag.gan import NAG
 from nas_nag.grammar import grammar_for

@@ -68,7 +68,7 @@ def run_task(task: dict[str, Any]) -> dict[str, Any]:
     from nas_core.budget import Budget
     from nas_core.config import RunSpec
     from nas_core.session import open_session
-    from nas_nag.protocols import best_of, honest_choice, paper_choice
+    from nas_nag.outcome import best_of, honest_choice, paper_choice
 
     method, dataset, seed, evaluated = task["method"], task["dataset"], task["seed"], task["evaluated"]
     if method == "nag":

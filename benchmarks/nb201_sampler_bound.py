@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, default=RESULTS / "nb201_sampler_bound.json")
     args = parser.parse_args()
     warnings.simplefilter("ignore", DeprecationWarning)
-    from nas_core.benchmarks.nb201 import DATASETS, load_nb201
+    from nas_core.tables.nb201 import DATASETS, load_nb201
 
     root = Path(os.environ.get("NAS_DATA_DIR", "../shared/data"))
     measured = baselines(args.queries)

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.session import open_session

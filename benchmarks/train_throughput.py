@@ -25,7 +25,8 @@ from torch import nn
 from nas_core.datasets.builtin import digits
 from nas_core.registry import DatasetRequest
 from nas_core.spaces.nb201 import NB201Cell, NB201Space
-from nas_core.training.fit import DeviceData, TrainSettings, fit
+from nas_core.training.fit import DeviceData, fit
+from nas_core.training.settings import TrainSettings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CELL = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"

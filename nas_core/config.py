@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,11 @@ import numpy as np
 
 from nas_core.budget import Budget
 from nas_core.errors import ConfigError
+from nas_core.options import option_name
 
 if TYPE_CHECKING:
-    from nas_core.benchmarks.base import Benchmark
+    from nas_core.tables.base import Benchmark
     from nas_core.datasets.base import Dataset
-    from nas_core.parallel import DaskExecutor
     from nas_core.spaces.base import SearchSpace
 
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
@@ -85,10 +86,25 @@ class RunSpec:
             dashboard=bool(data.get("dashboard", False)),
         )
 
+    def with_absolute_paths(self) -> RunSpec:
+        """The data folder and a table file given by a path, made absolute: a stored run then reads
+        the same files from whichever folder its study is opened in. A table named relative to
+        the data folder (not found from here) stays relative to it."""
+        data_dir = _absolute(self.data_dir) if self.data_dir else None
+        benchmark = self.benchmark
+        if benchmark and Path(benchmark).suffix and Path(benchmark).expanduser().exists():
+            benchmark = _absolute(benchmark)
+        return replace(self, data_dir=data_dir, benchmark=benchmark)
+
     def conflicts_with(self, other: RunSpec) -> list[str]:
-        """Names of the experiment fields on which two specs disagree."""
-        mine, theirs = self.to_dict(), other.to_dict()
+        """Names of the experiment fields on which two specs disagree (paths compared absolute)."""
+        mine, theirs = self.with_absolute_paths().to_dict(), other.with_absolute_paths().to_dict()
         return [name for name in EXPERIMENT_FIELDS if mine[name] != theirs[name]]
+
+
+def _absolute(path: str) -> str:
+    """An absolute, normalized path that keeps the user's symbolic links (unlike ``resolve``)."""
+    return os.path.abspath(os.path.expanduser(path))
 
 
 def stable_seed(*parts: object) -> int:
@@ -101,9 +117,9 @@ class Config:
     """The run as plugins see it in ``nas_configure``.
 
     ``space`` is what is searched; ``benchmark`` answers queries when the run is on a table;
-    ``dataset`` is what candidates train on otherwise; ``executor`` runs estimates on Dask workers
-    in parallel runs (None otherwise). ``plugin`` is the name of the plugin being configured; objects it registers are named after
-    it (``evolution.RegularizedEvolution``), which is the key their saved state is stored under.
+    ``dataset`` is what candidates train on otherwise. ``plugin`` is the name of the plugin being
+    configured; objects it registers are named after it (``evolution.RegularizedEvolution``), which
+    is the key their saved state is stored under.
     """
 
     def __init__(
@@ -114,13 +130,11 @@ class Config:
         benchmark: Benchmark | None,
         dataset: Dataset | None,
         register: Callable[[object, str, str], None],
-        executor: DaskExecutor | None = None,
     ) -> None:
         self.spec = spec
         self.space = space
         self.benchmark = benchmark
         self.dataset = dataset
-        self.executor = executor
         self.plugin = ""
         self._options = dict(options)
         self._register = register
@@ -143,7 +157,7 @@ class Config:
         return MappingProxyType(self._options)
 
     def option(self, name: str) -> Any:
-        key = name.lstrip("-").replace("-", "_")
+        key = option_name(name)
         if key not in self._options:
             raise ConfigError(f"no option --{key.replace('_', '-')} was declared by the loaded plugins")
         return self._options[key]

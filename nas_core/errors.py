@@ -32,3 +32,10 @@ class TrialError(NasError):
 
 class ArchitectureError(TrialError, ValueError):
     """An architecture that is not a valid member of its search space."""
+
+
+class PluginChoiceError(PluginError, ConfigError):
+    """Plugins named on the command line that cannot make a run: unknown, or two strategies.
+
+    A usage error (the CLI exits 2), unlike a plugin that fails to import or breaks the hooks.
+    """

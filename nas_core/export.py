@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,8 @@ from nas_core.architecture import Architecture
 from nas_core.config import RunSpec
 from nas_core.errors import NasError, StorageError
 from nas_core.report import best_row
-from nas_core.session import Prepared, prepare
+from nas_core.preparation import study_space
+from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.types import Status
 
@@ -43,11 +44,15 @@ class StudyBest:
     weights: bytes | None
 
     @classmethod
-    def read(cls, path: str | os.PathLike[str]) -> StudyBest:
+    def read(cls, path: str | os.PathLike[str], *, data_dir: str | None = None) -> StudyBest:
+        """The answer of the study in ``path``; ``data_dir`` replaces the stored data folder (a
+        study moved to another machine, or a table of its own named relative to that folder)."""
         storage = StudyStorage.open(path, writer=False)
         try:
             meta = storage.meta()
             spec = RunSpec.from_dict(meta["spec"])
+            if data_dir is not None:
+                spec = replace(spec, data_dir=data_dir).with_absolute_paths()
             rows = list(storage.trials())
             kept = storage.artifacts()
         finally:
@@ -64,8 +69,8 @@ class StudyBest:
         weights = kept[1].get("model") if kept is not None and row is not None and kept[0] == row.trial_id else None
         return cls(spec, arch, row, weights)
 
-    def architecture(self, prepared: Prepared) -> Architecture:
-        return prepared.space.decode(self.arch)
+    def architecture(self, space: SearchSpace) -> Architecture:
+        return space.decode(self.arch)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -96,16 +101,18 @@ def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:
         )
     info = best.row.result["info"]
     shape = tuple(info["input_shape"])
-    prepared = prepare(best.spec, load_dataset=False)
-    net = prepared.space.build(best.architecture(prepared), shape, int(info["num_classes"]))
+    space = study_space(best.spec)
+    net = space.build(best.architecture(space), shape, int(info["num_classes"]))
     state = torch.load(io.BytesIO(best.weights), weights_only=True)
     model = with_standardization(net, torch.zeros(state["0.mean"].shape), torch.ones(state["0.std"].shape))
     model.load_state_dict(state)
     return model.eval(), shape
 
 
-def export(path: str | os.PathLike[str], fmt: str, output: str | os.PathLike[str]) -> Path:
-    best = StudyBest.read(path)
+def export(
+    path: str | os.PathLike[str], fmt: str, output: str | os.PathLike[str], *, data_dir: str | None = None
+) -> Path:
+    best = StudyBest.read(path, data_dir=data_dir)
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "json":

@@ -55,7 +55,8 @@ def nas_addoption(group: OptionGroup) -> None:
 
     Called once for every loaded plugin before the run is configured. Prefix flags with the plugin's
     name; the values reach the plugin through ``config.option("myplugin_foo")`` in
-    :func:`nas_configure`. Values are stored with the study, so a resumed run sees the same ones.
+    :func:`nas_configure`. A settings dataclass declares its options with
+    :func:`nas_core.settings.declare` and is read back with :func:`nas_core.settings.from_options`. Values are stored with the study, so a resumed run sees the same ones.
     """
 
 
@@ -99,10 +100,11 @@ def nas_estimate(candidate: Candidate, study: StudyView) -> Result | None:
     """Performance estimation of one candidate: table lookup, training, one-shot evaluation.
 
     The first implementation that returns a Result wins; returning None passes the candidate on.
-    The core's own estimators (table lookup, training) are ``trylast`` fallbacks, so a plugin's
-    estimator goes before them. To answer before every estimator (a cache, a predictor that decides a candidate is not worth
-    training and returns a ``Status.PREDICTED`` result), implement with ``tryfirst=True``; the
-    core's de-duplication is such an implementation and always goes first. Wrappers
+    The run's own estimator (table lookup, or training) is a ``trylast`` fallback, so a plugin's
+    estimator goes before it. To answer before every estimator (a cache, a predictor that decides
+    a candidate is not worth training and returns a ``Status.PREDICTED`` result), implement with
+    ``tryfirst=True``. A duplicate of an evaluated architecture never reaches this hook: the
+    core's loop answers it from the study. Wrappers
     (``@hookimpl(wrapper=True)``) see every result and exception on the way out; the core's
     innermost wrapper turns an exception into a failed trial. Raise
     :class:`nas_core.errors.TrialError` (or any exception) to fail the trial: it is recorded as

@@ -4,22 +4,33 @@ In-process, one candidate runs at a time. With Dask workers (``executor``), up t
 per worker thread is in flight: the strategy is asked for as many candidates as there are free
 slots (it may return fewer and is asked again when a slot frees), and results are recorded and fed
 back in the order they complete. The driver is the only writer of the study.
+
+Before any plugin sees a candidate, the loop validates it and answers a duplicate (an
+architecture and fidelity the study has already evaluated) from the study, at no cost: no
+filter, predictor or estimator runs for it, and the strategy still learns the answer in
+``nas_update``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nas_core.builtin.dedup import cached_answer
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
-from nas_core.parallel import DaskExecutor
 from nas_core.study import Study
 from nas_core.types import Candidate, Result, Status, Trial
 
+if TYPE_CHECKING:
+    from nas_core.parallel.driver import DaskExecutor
+
 Key = tuple[str, int | None]
+
+
+def cached_answer(previous: Trial) -> Result:
+    """What a duplicate of ``previous`` gets: its metrics, at no cost."""
+    return Result(Status.CACHED, previous.result.objective, previous.result.metrics, 0.0, {"duplicate_of": previous.trial_id})
 
 
 class SearchAborted(NasError):
@@ -119,6 +130,9 @@ class SearchLoop:
             self.study.space.validate(candidate.arch)
         except ArchitectureError as exc:
             return Result.failed(f"invalid architecture: {exc}")
+        previous = self.study.find(candidate.arch, candidate.fidelity)
+        if previous is not None:
+            return cached_answer(previous)
         return self.hooks.estimate(candidate, self.study)
 
     def _finish(self, candidate: Candidate, result: Result, started: float, finished: float) -> str | None:

@@ -16,6 +16,11 @@ from nas_core.errors import ConfigError, PluginError
 _TYPES: dict[str, type] = {"int": int, "float": float, "str": str, "bool": bool}
 
 
+def option_name(flag: str) -> str:
+    """``--train-lr`` (or ``train-lr``) as the name its value goes by: ``train_lr``."""
+    return flag.lstrip("-").replace("-", "_")
+
+
 @dataclass(frozen=True)
 class Option:
     """One ``--flag`` a plugin accepts; ``name`` is the flag as a Python identifier."""
@@ -28,7 +33,7 @@ class Option:
 
     @property
     def name(self) -> str:
-        return self.flag.lstrip("-").replace("-", "_")
+        return option_name(self.flag)
 
     def convert(self, value: Any) -> Any:
         """Check and convert a value given outside the CLI (JSON, Python); raises ConfigError."""
@@ -92,7 +97,7 @@ class OptionGroup:
         """Defaults overlaid with ``given`` (keys are option names or flags), checked and converted."""
         values = {o.name: o.default for o in self}
         for key, value in given.items():
-            name = key.lstrip("-").replace("-", "_")
+            name = option_name(key)
             if name not in self._options:
                 if ignore_unknown:
                     continue

@@ -1,11 +1,13 @@
 """Finding, loading and registering plugins.
 
 Only the plugins named with ``--plugin`` are imported, each entry point on its own, so one broken
-plugin never takes down a run that does not use it. The core's essential built-ins (catalog of
-datasets and spaces, budget, table and training estimators, failure recording) are registered
-with them; de-duplication is registered last of all, after every plugin has registered its
-objects, because among ``tryfirst`` estimators the last registered answers first, and a
-duplicate must be answered from the study before any filter or predictor sees it.
+plugin never takes down a run that does not use it. A plugin module may name the plugins it builds
+on in ``NAS_PLUGINS`` (entry-point names, like pytest's ``pytest_plugins``): they are loaded with
+it, before it, each once however many plugins require it, so a space or an option set has one
+owner that declares it once. The core's essential built-ins (catalog of datasets and spaces,
+budget, training options, failure recording) are registered with them. The run's own estimator
+is not a plugin's choice: the session registers it once every plugin is configured
+(:mod:`nas_core.estimators`).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pluggy
 
 from nas_core import hookspecs
 from nas_core.config import Config
-from nas_core.errors import ConfigError, PluginError
+from nas_core.errors import ConfigError, PluginChoiceError, PluginError
 from nas_core.hooks import Hooks
 from nas_core.spaces.base import SearchSpace
 
@@ -29,12 +31,10 @@ GROUP = "nas.plugins"
 ESSENTIALS: tuple[tuple[str, str], ...] = (
     ("core.catalog", "nas_core.builtin.catalog"),
     ("core.budget", "nas_core.builtin.budget"),
-    ("core.dispatch", "nas_core.builtin.dispatch"),  # before the estimators: called first of them
-    ("core.tabular", "nas_core.builtin.tabular"),
     ("core.train", "nas_core.builtin.train"),
     ("core.failures", "nas_core.builtin.failures"),
 )
-REGISTERED_LAST = ("core.dedup", "nas_core.builtin.dedup")
+REQUIREMENTS = "NAS_PLUGINS"
 HOOK_NAMES = tuple(name for name in dir(hookspecs) if name.startswith("nas_"))
 
 
@@ -79,6 +79,14 @@ def import_plugin(name: str, ep: EntryPoint | None) -> tuple[ModuleType, PluginI
     return module, info
 
 
+def requirements(name: str, module: ModuleType) -> tuple[str, ...]:
+    """The plugins a plugin module requires (its ``NAS_PLUGINS``), checked to be names."""
+    required = getattr(module, REQUIREMENTS, ())
+    if isinstance(required, str) or not all(isinstance(r, str) and r for r in required):
+        raise PluginError(f"plugin '{name}': {REQUIREMENTS} must be a tuple of plugin names, got {required!r}")
+    return tuple(required)
+
+
 def implemented_hooks(module: ModuleType) -> list[str]:
     """Hooks a plugin module implements, itself or through the classes it defines."""
     marker = hookspecs.PROJECT + "_impl"
@@ -97,6 +105,7 @@ class PluginManager:
         self._pm.add_hookspecs(hookspecs)
         self.hooks = Hooks(self._pm)
         self.loaded: dict[str, PluginInfo] = {}
+        self.requires: dict[str, tuple[str, ...]] = {}
         self._modules: dict[str, ModuleType] = {}
         self._owner: dict[str, str] = {}
 
@@ -114,34 +123,44 @@ class PluginManager:
         return self._pm.get_plugin(name)
 
     def load(self, names: Iterable[str]) -> None:
-        """Import and register the named plugins (entry-point names, or dotted module paths),
-        then the core's essentials."""
+        """Import and register the named plugins (entry-point names, or dotted module paths), each
+        after the plugins it requires, then the core's essentials."""
         installed = installed_plugins()
         for name in names:
-            if name in self.loaded:
-                continue
-            ep = installed.get(name)
-            if ep is None and "." not in name:
-                choices = ", ".join(sorted(installed)) or "none"
-                raise PluginError(f"unknown plugin '{name}' (installed: {choices})")
-            module, info = import_plugin(name, ep)
-            self.register(module, name, owner=name)
-            self.loaded[name] = info
-            self._modules[name] = module
+            self._load(name, installed, ())
         for name, module_path in ESSENTIALS:
             if name not in self._modules:
                 module = importlib.import_module(module_path)
                 self.register(module, name, owner="core")
                 self._modules[name] = module
 
+    def _load(self, name: str, installed: Mapping[str, EntryPoint], chain: tuple[str, ...]) -> None:
+        """Load ``name`` and, first, its requirements; ``chain`` is who required it, outermost first."""
+        if name in chain:
+            raise PluginError(f"plugins require each other in a cycle: {' -> '.join((*chain[chain.index(name):], name))}")
+        if name in self.loaded:
+            return
+        ep = installed.get(name)
+        if ep is None and "." not in name:
+            choices = ", ".join(sorted(installed)) or "none"
+            if not chain:
+                raise PluginChoiceError(f"unknown plugin '{name}' (installed: {choices})")
+            raise PluginError(f"plugin '{chain[-1]}' requires '{name}', which is not installed (installed: {choices})")
+        module, info = import_plugin(name, ep)
+        required = requirements(name, module)
+        for requirement in required:
+            self._load(requirement, installed, (*chain, name))
+        self.register(module, name, owner=name)
+        self.loaded[name] = info
+        self.requires[name] = required
+        self._modules[name] = module
+
     def configure(self, config: Config) -> None:
-        """Configure every plugin, one at a time, then register de-duplication last."""
+        """Configure every plugin, one at a time."""
         for name, module in list(self._modules.items()):
             config.plugin = name
             self.hooks.configure(config, module)
         config.plugin = ""
-        name, module_path = REGISTERED_LAST
-        self.register(importlib.import_module(module_path), name, owner="core")
         try:
             self._pm.check_pending()
         except pluggy.PluginValidationError as exc:
@@ -158,7 +177,7 @@ class PluginManager:
             }
         )
         if len(strategies) > 1:
-            raise PluginError(
+            raise PluginChoiceError(
                 f"two search strategies: '{strategies[0]}' and '{strategies[1]}' both implement "
                 "nas_propose; name only one of them with --plugin"
             )
@@ -168,7 +187,7 @@ class PluginManager:
         estimators = [
             impl
             for impl in self._pm.hook.nas_estimate.get_hookimpls()
-            if not (impl.wrapper or impl.hookwrapper) and impl.plugin_name != REGISTERED_LAST[0]
+            if not (impl.wrapper or impl.hookwrapper)
         ]
         if not estimators:
             raise ConfigError("nothing estimates the candidates: give --benchmark for a table, or --dataset to train")
@@ -193,6 +212,32 @@ class PluginManager:
     def load_state_dicts(self, states: Mapping[str, Any]) -> None:
         stateful = self._stateful()
         for name, state in states.items():
-            if name not in stateful:
+            target = name if name in stateful else self._moved(name, stateful)
+            if target is None:
                 raise PluginError(f"the study holds state for '{name}', which this run did not register")
-            stateful[name].load_state_dict(state)
+            if target != name and target in states:
+                continue  # resumed since the move: the state under the new name is the newer one
+            stateful[target].load_state_dict(state)
+
+    def _moved(self, name: str, stateful: Mapping[str, Any]) -> str | None:
+        """Where state recorded as ``<plugin>.<object>`` goes when the object has since moved into a
+        plugin that ``<plugin>`` requires (GPNAS's filter, once ``gpnas.PredictorFilter``, now
+        belongs to ``gpnas-predictor``): the one such object, else None."""
+        for plugin in self.loaded:
+            if name.startswith(plugin + "."):
+                suffix = name[len(plugin) + 1 :]
+                found = [f"{r}.{suffix}" for r in self._required_by(plugin) if f"{r}.{suffix}" in stateful]
+                if len(found) == 1:
+                    return found[0]
+        return None
+
+    def _required_by(self, plugin: str) -> list[str]:
+        """Every plugin ``plugin`` requires, directly or through others."""
+        found: list[str] = []
+        pending = list(self.requires.get(plugin, ()))
+        while pending:
+            name = pending.pop(0)
+            if name not in found:
+                found.append(name)
+                pending.extend(self.requires.get(name, ()))
+        return found

@@ -17,14 +17,13 @@ from nas_core.types import Result, Status
 
 
 def best_row(rows: list[TrialRow]) -> TrialRow | None:
-    """The completed trial with the highest objective, earliest on ties (as the loop tracks it)."""
-    best: TrialRow | None = None
+    """The best trial as the study tracked it while searching (:meth:`Result.beats`)."""
+    best: tuple[TrialRow, Result] | None = None
     for row in rows:
-        result = row.result
-        if result["status"] == Status.COMPLETE and result.get("objective") is not None:
-            if best is None or result["objective"] > best.result["objective"]:
-                best = row
-    return best
+        result = Result.from_dict(row.result)
+        if result.beats(None if best is None else best[1]):
+            best = (row, result)
+    return None if best is None else best[0]
 
 
 def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -82,10 +81,8 @@ def best_so_far(results: list[Result]) -> list[tuple[float, Result]]:
     best: Result | None = None
     for result in results:
         cost += result.cost_seconds
-        if result.status is Status.COMPLETE and result.ok:
-            assert result.objective is not None
-            if best is None or result.objective > (best.objective or float("-inf")):
-                best = result
+        if result.beats(best):
+            best = result
         if best is not None:
             points.append((cost, best))
     return points

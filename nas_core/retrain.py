@@ -12,11 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nas_core.builtin.train import settings_from
 from nas_core.config import stable_seed
 from nas_core.errors import ConfigError
 from nas_core.export import StudyBest, save_torch_program
-from nas_core.session import prepare
+from nas_core.preparation import prepare, study_space
+from nas_core.settings import from_options
+from nas_core.training.settings import TrainSettings
 
 
 def retrain(
@@ -29,8 +30,7 @@ def retrain(
     data_dir: str | None = None,
     save: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core.training.device import device_data
     from nas_core.training.trial import train_architecture
 
     best = StudyBest.read(path)
@@ -38,7 +38,7 @@ def retrain(
     if spec.benchmark:
         if dataset is None:
             raise ConfigError("this study searched a table: name the data to retrain on with --dataset")
-        space_name = prepare(spec, load_dataset=False).space.name
+        space_name = study_space(spec).name
         spec = replace(spec, benchmark=None, space=space_name, dataset=dataset)
     elif dataset is not None:
         spec = replace(spec, dataset=dataset)
@@ -47,9 +47,9 @@ def retrain(
     prepared = prepare(spec)
     if prepared.dataset is None:
         raise ConfigError("nothing to train on: give --dataset")
-    arch = best.architecture(prepared)
-    settings = replace(settings_from(prepared.options), epochs=epochs)
-    data = DeviceData(prepared.dataset, resolve_device(device))
+    arch = best.architecture(prepared.space)
+    settings = replace(from_options(TrainSettings, prepared.options), epochs=epochs)
+    data = device_data(prepared.dataset, device)
     trained = train_architecture(prepared.space, arch, data, settings, stable_seed(seed, "retrain", arch.key))
     if save is not None:
         save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))

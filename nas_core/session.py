@@ -1,4 +1,4 @@
-"""Assembling a run from its spec: plugins, options, space, benchmark or dataset, storage, study."""
+"""A ready-to-run search: a prepared spec, its study file, and the estimator behind the plugins'."""
 
 from __future__ import annotations
 
@@ -7,74 +7,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from nas_core.architecture import Architecture
-from nas_core.benchmarks.base import Benchmark
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.base import Benchmark
 from nas_core.config import Config, RunSpec
-from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError, StorageError
+from nas_core.estimators import CoreEstimator
 from nas_core.loop import SearchLoop
-from nas_core.options import OptionGroup
-from nas_core.parallel import DaskExecutor
+from nas_core.parallel.driver import DaskExecutor, Dispatcher
 from nas_core.plugin_manager import PluginManager
-from nas_core.registry import DatasetRequest, Registry
+from nas_core.preparation import Prepared, prepare
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import MEMORY, StudyStorage
 from nas_core.study import Study
 from nas_core.types import Trial
-
-
-def collect_options(plugins: tuple[str, ...]) -> OptionGroup:
-    """The options the named plugins (and the core's essentials) declare."""
-    manager = PluginManager()
-    manager.load(plugins)
-    group = OptionGroup()
-    manager.hooks.addoption(group)
-    return group
-
-
-@dataclass
-class Prepared:
-    """A spec turned into loaded plugins, resolved options and the things searched and trained on."""
-
-    spec: RunSpec
-    plugins: PluginManager
-    registry: Registry
-    options: dict[str, Any]
-    space: SearchSpace
-    benchmark: Benchmark | None
-    dataset: Dataset | None
-
-
-def prepare(spec: RunSpec, *, load_dataset: bool = True) -> Prepared:
-    manager = PluginManager()
-    manager.load(spec.plugins)
-    registry = Registry()
-    manager.hooks.register(registry)
-    group = OptionGroup()
-    manager.hooks.addoption(group)
-    options = group.resolve(spec.options)
-    benchmark = dataset = None
-    if spec.benchmark:
-        benchmark = load_benchmark(spec.benchmark, spec.dataset, spec.data_dir)
-        space = benchmark.space
-        if spec.space and spec.space != space.name:
-            raise ConfigError(
-                f"--space {spec.space} does not match benchmark {spec.benchmark}, whose space is {space.name}"
-            )
-    elif spec.space:
-        space = registry.space(spec.space, options)
-        if spec.dataset and load_dataset:
-            request = DatasetRequest(Path(spec.data_dir) if spec.data_dir else None, options["split_seed"])
-            dataset = registry.dataset(spec.dataset, request)
-    else:
-        raise ConfigError("nothing to search: give --benchmark (a table), or --space with --dataset to train")
-    return Prepared(spec, manager, registry, options, space, benchmark, dataset)
 
 
 @dataclass
@@ -114,6 +63,7 @@ class Session:
 def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, resume: bool = False) -> Session:
     """A ready-to-run session. With ``resume``, ``spec`` is checked against the stored one."""
     path = str(storage)
+    spec = spec.with_absolute_paths()
     stored: StudyStorage | None = None
     if resume:
         stored = StudyStorage.open(path)
@@ -144,10 +94,9 @@ def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, res
 
 def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, executor: DaskExecutor | None) -> Session:
     spec, manager = prepared.spec, prepared.plugins
-    config = Config(
-        spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register, executor
-    )
+    config = Config(spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register)
     manager.configure(config)
+    _register_core_estimator(prepared, executor)
     strategy = manager.check(prepared.space)
     space = prepared.space
 
@@ -162,6 +111,17 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
         study = Study.load(spec, space, stored, sampler)
         manager.load_state_dicts(stored.states())
     return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor)
+
+
+def _register_core_estimator(prepared: Prepared, executor: DaskExecutor | None) -> None:
+    """Behind every plugin's estimators: the run's own (table or training), in process or on the
+    Dask workers, which build the same one from the spec."""
+    if executor is not None:
+        prepared.plugins.register(Dispatcher(executor), "core.estimator", owner="core")
+        return
+    estimator = prepared.estimator()
+    if estimator is not None:
+        prepared.plugins.register(CoreEstimator(estimator), "core.estimator", owner="core")
 
 
 def _meta(spec: RunSpec, manager: PluginManager) -> dict[str, Any]:

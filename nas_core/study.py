@@ -18,7 +18,7 @@ from nas_core.budget import Usage
 from nas_core.config import RunSpec
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
-from nas_core.types import Candidate, Result, Status, Trial
+from nas_core.types import Candidate, Result, Trial
 
 
 class StudyView(Protocol):
@@ -126,10 +126,7 @@ class Study:
         return trial
 
     def _improves(self, result: Result) -> bool:
-        if result.status is not Status.COMPLETE or not result.ok:
-            return False
-        assert result.objective is not None
-        return self._best is None or result.objective > (self._best.result.objective or float("-inf"))
+        return result.beats(None if self._best is None else self._best.result)
 
     def _add(self, trial: Trial) -> None:
         self._trials.append(trial)

@@ -8,29 +8,73 @@
         plugins = ("mystrategy",)
         bad_options = {"mystrategy_population": 0}
 
-The inherited tests run real, small searches (by default on the NB201 cifar10 table, found through
-``NAS_DATA_DIR``) and check the hook contract: proposals are members of the space, results have the
-right types, the budget is spent exactly, a seed makes the run reproducible, a resumed run
-continues exactly as an uninterrupted one (so ``state_dict``/``load_state_dict`` are complete, and
-hold data only: the study file refuses anything else), and bad options fail with a one-line ConfigError. Override the class attributes to run on another
-benchmark, or on a space and dataset that train.
+The inherited tests run real, small searches and check the hook contract: proposals are members
+of the space, results have the right types, the budget is spent exactly, a seed makes the run
+reproducible, a resumed run continues exactly as an uninterrupted one (so
+``state_dict``/``load_state_dict`` are complete, and hold data only: the study file refuses
+anything else), and bad options fail with a one-line ConfigError naming the flag. A plugin that declares options of its own must list at least one bad
+value for them in ``bad_options``: a kit that passes a plugin which validates nothing checks nothing.
+
+By default the searches run on :data:`TINY_TABLE`, a real table shipped with nas-core, so the kit
+runs anywhere, without ``NAS_DATA_DIR``: 125 NAS-Bench-201 cells on cifar10-valid (three edges
+fixed, the three into the output node free), in the "bring your own" table format of
+docs/table-format.md. A query answers with the seed-averaged validation accuracy (no noise) and
+charges 12 x the cell's per-epoch training time; ``test_acc``, ``params`` and ``flops`` are
+reported as metrics. Its space offers ``sample``, ``mutate``, ``neighbours`` (the 12 rows one
+operation away), ``enumerate``, ``decisions`` (three positions of five operations each) and so
+``configspace``, and ``graph`` (a chain of the three operations, not NB201's cell DAG); it has a
+single fidelity and does not ``build`` (nothing is trained). Set ``benchmark = "nb201"`` (and
+``NAS_DATA_DIR``) for the full NB201 space with its noisy single-seed feedback, or
+``benchmark = None`` with ``dataset`` and ``space`` for searches that train.
+
+Also here, for plugins' own tests: ``require_data_dir``, ``loaded_plugins`` (plugins loaded by
+name as a run loads them, with the options they declare and the spaces they register) and the
+core's dataset loaders (``digits(DatasetRequest(None, split_seed))`` and the others ``--dataset``
+names).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 
-from nas_core.benchmarks.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
+from nas_core.datasets.builtin import breast_cancer, cifar10, digits, mnist1d, wine
 from nas_core.errors import ConfigError
+from nas_core.options import OptionGroup
+from nas_core.preparation import collect_options, load_plugins
+from nas_core.registry import Registry
 from nas_core.session import open_session
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.types import Candidate, Result, Trial
+
+__all__ = [
+    "PluginConformance", "TINY_TABLE", "LoadedPlugins", "loaded_plugins", "require_data_dir",
+    "breast_cancer", "cifar10", "digits", "mnist1d", "wine",
+]  # fmt: skip
+
+TINY_TABLE = Path(__file__).resolve().parent / "data" / "nb201_cifar10_tiny.csv"
+
+
+@dataclass(frozen=True)
+class LoadedPlugins:
+    """What loading plugins by name gives, for tests of requirements and declarations."""
+
+    names: tuple[str, ...]  # in load order: each plugin after the plugins it requires
+    options: OptionGroup
+    registry: Registry
+
+
+def loaded_plugins(names: Iterable[str]) -> LoadedPlugins:
+    """Load plugins as a run would (requirements first, each once) and run their declarations."""
+    manager, registry, group = load_plugins(names)
+    return LoadedPlugins(tuple(manager.loaded), group, registry)
 
 
 def require_data_dir() -> str:
@@ -45,7 +89,7 @@ class PluginConformance:
     plugins: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[Mapping[str, Any]] = {}
     bad_options: ClassVar[Mapping[str, Any]] = {}
-    benchmark: ClassVar[str | None] = "nb201"
+    benchmark: ClassVar[str | None] = str(TINY_TABLE)
     dataset: ClassVar[str | None] = "cifar10"
     space: ClassVar[str | None] = None
     budget: ClassVar[int] = 24
@@ -109,10 +153,22 @@ class PluginConformance:
         straight = self.search(self.spec(budget=self.budget))
         assert self.fingerprint(resumed) == self.fingerprint(straight)
 
+    def own_options(self) -> list[str]:
+        """Names of the options the plugins under test declare in ``nas_addoption`` (not the core's)."""
+        core = {option.name for option in collect_options(())}
+        return [option.name for option in collect_options(self.plugins) if option.name not in core]
+
     def test_bad_options_fail_with_one_clear_line(self) -> None:
         with pytest.raises(ConfigError, match="unknown option") as unknown:
             open_session(self.spec(no_such_option_anywhere=1))
         assert "\n" not in str(unknown.value)
+        declared = self.own_options()
+        if declared and not self.bad_options:
+            pytest.fail(
+                f"{type(self).__name__}.bad_options is empty, but the plugins under test declare options "
+                f"({', '.join(declared)}): map at least one of them to an invalid value, so the kit "
+                "checks that it is refused"
+            )
         for name, value in self.bad_options.items():
             with pytest.raises(ConfigError) as bad:
                 open_session(self.spec(**{name: value}))

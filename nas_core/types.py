@@ -108,6 +108,17 @@ class Result:
         """True when the result carries a usable, finite objective."""
         return self.objective is not None and math.isfinite(self.objective)
 
+    def beats(self, best: Result | None) -> bool:
+        """Whether this result replaces ``best`` as the best so far: the one rule of "best".
+
+        Only completed results with a finite objective count (a prediction or a failure never is
+        the best), a higher objective wins, and on a tie the earlier result stays.
+        """
+        if self.status is not Status.COMPLETE or not self.ok:
+            return False
+        assert self.objective is not None
+        return best is None or best.objective is None or self.objective > best.objective
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "status": self.status.value,

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,3 +26,19 @@ def popen(*args: str, own_group: bool = False) -> subprocess.Popen:
     """``own_group``: in a new process group, so a test can kill the driver with its workers."""
     return subprocess.Popen([NAS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=os.environ.copy(), start_new_session=own_group)  # fmt: skip
+
+
+def pip_install_offline(sources: Sequence[Path], target: Path) -> dict[str, str]:
+    """Install plugin distributions from their folders into ``target`` as ``pip install`` would,
+    offline: no index, no build isolation and no dependencies (nas-core is already installed).
+
+    Returns the environment in which Python, pytest and ``nas`` see them: ``target`` first on
+    ``PYTHONPATH``, so their entry points are found as those of any installed distribution.
+    """
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--no-build-isolation",
+         "--target", str(target), *map(str, sources)],  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}

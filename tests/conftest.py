@@ -16,3 +16,7 @@ TESTS = str(Path(__file__).resolve().parent)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (TESTS, os.environ.get("PYTHONPATH", "")) if p)
+
+# tests/third_party holds plugin distributions written as outsiders would, with their own tests;
+# test_third_party_plugins.py installs them and runs those tests against the installed packages.
+collect_ignore = ["third_party"]

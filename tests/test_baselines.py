@@ -16,10 +16,12 @@ from nas_core.types import Candidate, Result
 
 class TestRandomSearch(PluginConformance):
     plugins = ("random",)
+    benchmark = "nb201"
 
 
 class TestRegularizedEvolution(PluginConformance):
     plugins = ("evolution",)
+    benchmark = "nb201"
     bad_options = {"evolution_population": 1, "evolution_sample_size": 0}
     budget = 40  # past the random warm-up of the population
 

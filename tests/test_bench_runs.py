@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy
 
-from nas_core.bench import BenchPlan, run_bench
+from nas_core.comparison import BenchPlan, run_bench
 from nas_core.budget import Budget
 
 from test_table_format import write_grid_table

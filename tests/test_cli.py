@@ -16,6 +16,7 @@ def test_plugins_json_lists_installed_plugins_with_versions_and_hooks() -> None:
     assert rows["evolution"]["distribution"] == "nas-core" and rows["evolution"]["version"]
     assert rows["evolution"]["hooks"] == ["nas_addoption", "nas_configure", "nas_propose", "nas_update"]
     assert rows["hillclimb"]["distribution"] == "nas-hillclimb"
+    assert rows["darts"]["requires"] == ["darts-space"] and rows["gpnas"]["requires"] == ["gpnas-space", "gpnas-predictor"]
     assert all(row["error"] is None for row in rows.values())
 
 
@@ -81,7 +82,7 @@ def test_recorded_results_are_never_overwritten_or_mixed(tmp_path: Path) -> None
     again = nas("search", "--plugin", "random", *NB201, "--budget", "10", "--storage", str(db))
     assert again.returncode == 1 and "already exists: pass --resume" in again.stderr
     other = nas("search", "--resume", "--storage", str(db), "--seed", "5")
-    assert other.returncode == 1 and "seed differ from the run stored" in other.stderr
+    assert other.returncode == 2 and "seed differ from the run stored" in other.stderr  # a usage error
     assert db.read_bytes() == before
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("CREATE TABLE x (y)").connection.commit()

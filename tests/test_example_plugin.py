@@ -1,26 +1,19 @@
 """CONTRIBUTING's example plugin installs from its folder and runs through its entry point."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from cli_helpers import NAS
+from cli_helpers import NAS, pip_install_offline
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_example_plugin_installs_and_runs(tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(REPO / "plugins" / "hillclimb")],  # fmt: skip
-        check=True,
-        capture_output=True,
-    )
+    env = pip_install_offline([REPO / "plugins" / "hillclimb"], target)
     assert (target / "nas_hillclimb" / "plugin.py").is_file()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
     where = subprocess.run([sys.executable, "-c", "import nas_hillclimb; print(nas_hillclimb.__file__)"],
                            env=env, capture_output=True, text=True, check=True)  # fmt: skip
     assert where.stdout.startswith(str(target))

@@ -98,7 +98,7 @@ def test_an_nb201_cell_from_the_table_retrains_on_digits(tmp_path: Path) -> None
     nas_json("search", "--plugin", "random", "--benchmark", "nb201", "--dataset", "cifar10", "--budget", "5",
              "--nb201-cells", "1", "--storage", str(db), "--json")  # fmt: skip
     missing = nas("retrain", str(db), "--epochs", "1")
-    assert missing.returncode == 1 and "name the data to retrain on with --dataset" in missing.stderr
+    assert missing.returncode == 2 and "name the data to retrain on with --dataset" in missing.stderr  # usage
     result = nas_json("retrain", str(db), "--epochs", "1", "--dataset", "digits", "--json")
     assert result["arch"]["kind"] == "nb201" and result["test_acc"] > 0
 

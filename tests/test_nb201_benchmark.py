@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nas_core.benchmarks.nb201 import EPOCHS_CHARGED, load_nb201
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.nb201 import EPOCHS_CHARGED, load_nb201
+from nas_core.tables.loader import load_benchmark
 from nas_core.errors import ConfigError, DataError, TrialError
 from nas_core.spaces.nb201 import NB201Cell
 from nas_core.testing import require_data_dir

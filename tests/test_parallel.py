@@ -3,6 +3,7 @@ driver killed mid-run and resumed without losing or duplicating a completed tria
 
 import os
 import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import psutil
 import pytest
 
 from cli_helpers import nas_json, popen
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.storage import StudyStorage
 from nas_core.testing import require_data_dir
 
@@ -25,7 +26,8 @@ def rows(path: Path) -> list:
         storage.close()
 
 
-def wait_for_rows(path: Path, count: int, timeout: float = 120) -> None:
+def wait_for_rows(process: subprocess.Popen, path: Path, count: int, timeout: float = 120) -> None:
+    """Until the study holds ``count`` trials; fails at once, with its stderr, if ``nas`` exits first."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -33,6 +35,8 @@ def wait_for_rows(path: Path, count: int, timeout: float = 120) -> None:
                 return
         except Exception:  # noqa: BLE001 - not created yet
             pass
+        if process.poll() is not None:
+            pytest.fail(f"nas exited with {process.returncode} before {count} trials: {process.stderr.read()}")
         assert time.monotonic() < deadline, f"fewer than {count} trials after {timeout}s"
         time.sleep(0.1)
 
@@ -72,7 +76,7 @@ def test_a_worker_killed_during_a_trial_loses_nothing(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
     process = popen("search", "--plugin", "random", *DIGITS, "--train-epochs", "40", "--budget", "10",
                     "--workers", "2", "--seed", "3", "--storage", str(db), "--quiet")  # fmt: skip
-    wait_for_rows(db, 2)
+    wait_for_rows(process, db, 2)
     workers = worker_processes(process.pid)
     assert len(workers) == 2
     workers[0].send_signal(signal.SIGKILL)
@@ -88,7 +92,7 @@ def test_the_driver_killed_mid_run_resumes_without_loss_or_duplicates(tmp_path: 
     args = ("search", "--plugin", "evolution", "--plugin", "nastest_plugins.slow", "--slow-seconds", "0.03",
             "--benchmark", "nb201", "--dataset", "cifar10", "--budget", "150", "--workers", "2", "--storage", str(db))  # fmt: skip
     process = popen(*args, "--quiet", own_group=True)
-    wait_for_rows(db, 40)
+    wait_for_rows(process, db, 40)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     before = {r.trial_id: (r.candidate, r.result) for r in rows(db)}

@@ -93,3 +93,79 @@ def test_option_flags_must_be_unique_and_well_formed() -> None:
     assert group.resolve({"mine_size": "7"}) == {"mine_size": 7}
     with pytest.raises(ConfigError, match="invalid value for --mine-size: 'x' is not a valid int"):
         group.resolve({"--mine-size": "x"})
+
+
+# -- plugins that require plugins (NAS_PLUGINS) ------------------------------------------------------
+COUNTER, COUNTING, COUNTING_TOO = (f"nastest_plugins.{name}" for name in ("counter", "counting", "counting_too"))
+
+
+def loaded(*names: str) -> PluginManager:
+    manager = PluginManager()
+    manager.load(names)
+    return manager
+
+
+def test_a_required_plugin_is_loaded_before_the_plugin_that_requires_it() -> None:
+    manager = loaded("random", COUNTING)
+    assert list(manager.loaded) == ["random", COUNTER, COUNTING]
+    assert manager.requires == {"random": (), COUNTER: (), COUNTING: (COUNTER,)}
+
+
+def test_a_plugin_required_twice_or_also_named_is_loaded_once_in_either_order() -> None:
+    for names in ((COUNTING_TOO,), (COUNTER, COUNTING_TOO), (COUNTING_TOO, COUNTING, COUNTER)):
+        manager = loaded(*names)
+        assert list(manager.loaded) == [COUNTER, COUNTING, COUNTING_TOO]
+        group = OptionGroup()
+        manager.hooks.addoption(group)  # two declarations of --counter-start would raise
+        assert [o.flag for o in group if o.flag.startswith("--counter")] == ["--counter-start"]
+
+
+def test_a_run_with_a_requirement_configures_it_and_reads_its_options() -> None:
+    session = open_session(RunSpec(("random", COUNTING), Budget(trials=3), benchmark="nb201", dataset="cifar10",
+                                   options={"counter_start": 4}, data_dir=require_data_dir()))  # fmt: skip
+    try:
+        assert session.plugins.get(f"{COUNTER}.Counter").count == 4
+        assert session.spec.plugins == ("random", COUNTING)  # the study records what the user named
+    finally:
+        session.close()
+
+
+def test_requirements_in_a_cycle_are_one_line_naming_the_cycle() -> None:
+    with pytest.raises(PluginError) as exc:
+        loaded("nastest_plugins.cycle_a")
+    assert one_line(exc) == (
+        "plugins require each other in a cycle: "
+        "nastest_plugins.cycle_a -> nastest_plugins.cycle_b -> nastest_plugins.cycle_a"
+    )
+
+
+def test_an_unknown_requirement_names_the_plugin_that_requires_it() -> None:
+    with pytest.raises(PluginError) as exc:
+        loaded("nastest_plugins.requires_missing")
+    message = one_line(exc)
+    assert message.startswith("plugin 'nastest_plugins.requires_missing' requires 'no-such-plugin', which is not installed")
+    assert "evolution" in message
+
+
+def test_requirements_must_be_a_tuple_of_names() -> None:
+    with pytest.raises(PluginError) as exc:
+        loaded("nastest_plugins.requires_text")
+    assert "NAS_PLUGINS must be a tuple of plugin names" in one_line(exc)
+
+
+def test_state_recorded_before_an_object_moved_into_a_required_plugin_still_loads() -> None:
+    manager = loaded(COUNTING)
+    manager.register(manager.get(COUNTER).Counter(0), f"{COUNTER}.Counter", owner=COUNTER)
+    manager.load_state_dicts({f"{COUNTING}.Counter": {"count": 9}})
+    assert manager.get(f"{COUNTER}.Counter").count == 9
+    with pytest.raises(PluginError, match="holds state for 'nastest_plugins.counting.Other'"):
+        manager.load_state_dicts({f"{COUNTING}.Other": {}})
+
+
+def test_state_under_an_objects_new_name_wins_over_its_old_name() -> None:
+    manager = loaded(COUNTING)
+    manager.register(manager.get(COUNTER).Counter(0), f"{COUNTER}.Counter", owner=COUNTER)
+    for states in ({f"{COUNTING}.Counter": {"count": 1}, f"{COUNTER}.Counter": {"count": 2}},
+                   {f"{COUNTER}.Counter": {"count": 2}, f"{COUNTING}.Counter": {"count": 1}}):  # fmt: skip
+        manager.load_state_dicts(states)
+        assert manager.get(f"{COUNTER}.Counter").count == 2

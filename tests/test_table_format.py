@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nas_core.benchmarks.registry import load_benchmark
+from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import DataError, TrialError

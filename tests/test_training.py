@@ -21,6 +21,7 @@ class TestEvolutionTrainingMLPsOnDigits(PluginConformance):
     dataset = "digits"
     space = "mlp"
     options = {"train_epochs": 2, "evolution_population": 3, "evolution_sample_size": 2}
+    bad_options = {"evolution_population": 1, "evolution_sample_size": 4}  # a tournament larger than the population
     budget = 8
 
 

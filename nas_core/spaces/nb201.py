@@ -89,7 +89,7 @@ class NB201Cell:
 
     @property
     def key(self) -> str:
-        return _canonical_cell(self.ops)
+        return canonical_cell_key(self.ops)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "arch_str": self.arch_str}
@@ -99,7 +99,7 @@ class NB201Cell:
 
 
 @lru_cache(maxsize=len(OPS) ** len(EDGES))
-def _canonical_cell(ops: tuple[str, ...]) -> str:
+def canonical_cell_key(ops: tuple[str, ...]) -> str:
     """``nb201:`` + the canonical form of the function a cell computes.
 
     Edges with ``none`` contribute nothing and are dropped; nodes that the input cannot reach or

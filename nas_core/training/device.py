@@ -7,7 +7,9 @@ from contextlib import contextmanager
 
 import torch
 
+from nas_core.datasets.base import Dataset
 from nas_core.errors import ConfigError
+from nas_core.training.fit import DeviceData
 
 
 def resolve_device(text: str) -> torch.device:
@@ -25,6 +27,11 @@ def resolve_device(text: str) -> torch.device:
     elif device.type != "cpu":
         raise ConfigError(f"unsupported --device {text!r} (use auto, cpu, cuda or cuda:N)")
     return device
+
+
+def device_data(dataset: Dataset, device: str) -> DeviceData:
+    """``dataset``'s splits as tensors on the device ``--device`` names."""
+    return DeviceData(dataset, resolve_device(device))
 
 
 @contextmanager

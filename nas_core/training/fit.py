@@ -15,26 +15,11 @@ import torch
 from torch import nn
 
 from nas_core.datasets.base import Dataset
-from nas_core.errors import ConfigError, TrialError
-from nas_core.training import OPTIMIZERS
+from nas_core.errors import TrialError
+from nas_core.training.seeding import torch_generator
+from nas_core.training.settings import TrainSettings
 
 EVAL_BATCH = 1024
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    epochs: int = 20
-    batch_size: int = 64
-    lr: float = 1e-3
-    optimizer: str = "adam"
-    weight_decay: float = 0.0
-    patience: int = 0  # stop after this many epochs without a better validation accuracy; 0: never
-
-    def __post_init__(self) -> None:
-        if self.epochs < 1 or self.batch_size < 1 or self.lr <= 0 or self.patience < 0 or self.weight_decay < 0:
-            raise ConfigError(f"invalid training settings: {self}")
-        if self.optimizer not in OPTIMIZERS:
-            raise ConfigError(f"unknown optimizer {self.optimizer!r} (choose from {', '.join(OPTIMIZERS)})")
 
 
 @dataclass(frozen=True)
@@ -92,7 +77,7 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, binary: bool) -
 def fit(model: nn.Module, data: DeviceData, settings: TrainSettings, seed: int) -> FitReport:
     """Train ``model`` in place; with patience, the best-validation weights are kept."""
     started = time.perf_counter()
-    generator = torch.Generator().manual_seed(seed)
+    generator = torch_generator(seed)
     optimizer = make_optimizer(model, settings)
     criterion = make_loss(data.binary)
     n = len(data.x_train)

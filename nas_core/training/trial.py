@@ -11,8 +11,10 @@ from torch import nn
 
 from nas_core.architecture import Architecture
 from nas_core.networks.common import with_standardization
-from nas_core.training.fit import DeviceData, FitReport, TrainSettings, fit
+from nas_core.training.fit import DeviceData, FitReport, fit
 from nas_core.training.measure import latency_ms, mflops, params_millions
+from nas_core.training.seeding import seeded_torch
+from nas_core.training.settings import TrainSettings
 
 
 class NetworkBuilder(Protocol):
@@ -49,9 +51,7 @@ def train_architecture(
     The global torch RNG is left as it was: a trial's outcome depends on its seed only, not on the
     trials before it.
     """
-    devices = [data.device.index or 0] if data.device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+    with seeded_torch(seed, data.device):
         net = space.build(arch, data.dataset.input_shape, data.dataset.num_classes).to(data.device)
         report = fit(net, data, settings, seed)
     shape = data.dataset.input_shape

@@ -1,35 +1,47 @@
-"""Human-readable views of study summaries (the JSON of ``nas show --json``)."""
+"""Human-readable views of study summaries (the JSON of ``nas show --json``).
+
+Everything a user or a plugin wrote (paths, plugin names, architecture strings, error messages)
+goes through :func:`plain` before rich sees it: a ``[bold]`` in a file name is text, not markup.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 KEY_METRICS = ("valid_acc", "test_acc", "params", "flops", "latency_ms")
 
 
+def plain(text: object) -> str:
+    """``text`` as rich shows it literally."""
+    return escape(str(text))
+
+
 def arch_text(arch: dict[str, Any]) -> str:
+    """An architecture in one line, escaped for rich."""
     for field in ("arch_str", "encoding"):
         if field in arch:
-            return str(arch[field])
+            return plain(arch[field])
     if "layers" in arch:
-        return " > ".join(arch["layers"])
-    return ", ".join(f"{k}={v}" for k, v in arch.items() if k != "kind")
+        return plain(" > ".join(arch["layers"]))
+    return plain(", ".join(f"{k}={v}" for k, v in arch.items() if k != "kind"))
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["status_counts"].items()))
     used = summary["budget_used"]
-    console.print(f"[bold]study[/] {summary['storage']}  (plugins: {', '.join(p['name'] for p in summary['plugins'])}; seed {summary['seed']})")
+    plugins = plain(", ".join(p["name"] for p in summary["plugins"]))
+    console.print(f"[bold]study[/] {plain(summary['storage'])}  (plugins: {plugins}; seed {summary['seed']})")
     console.print(f"trials: {summary['trials']} ({counts or 'none'}); duplicates answered from the study: {summary['duplicates']}")
     console.print(
         f"budget used: {used['trials']} evaluations, {used['cost_seconds']:.0f}s search time, "
         f"{used['wall_seconds']:.1f}s wall clock"
     )
     if summary.get("stopped"):
-        console.print(f"stopped: {summary['stopped']}")
+        console.print(f"stopped: {plain(summary['stopped'])}")
     if summary.get("answer"):
         console.print(f"[bold]answer[/] (named by the strategy; export, retrain and draw use it): {arch_text(summary['answer']['arch'])}")
     best = summary["best"]

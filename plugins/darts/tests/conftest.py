@@ -7,10 +7,8 @@ from collections.abc import Iterator
 import pytest
 import torch
 
-from nas_core.datasets.builtin import digits
-from nas_core.registry import DatasetRequest
-from nas_core.training.device import one_torch_thread
-from nas_core.training.fit import DeviceData
+from nas_core.testing import digits
+from nas_core import DatasetRequest, DeviceData, one_torch_thread
 
 
 @pytest.fixture(autouse=True)

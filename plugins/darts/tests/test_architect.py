@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space
 
 from nas_darts.architect import FirstOrder, MiLeNAS, SecondOrder, finite_difference_hvp
 from nas_darts.data import Criterion

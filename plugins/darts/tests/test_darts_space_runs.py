@@ -6,12 +6,7 @@ import os
 
 import pytest
 
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.errors import ConfigError
-from nas_core.report import summarize
-from nas_core.retrain import retrain
-from nas_core.session import open_session
+from nas_core import Budget, ConfigError, RunSpec, open_session, retrain, summarize
 
 # depthwise convolutions are slow on CPUs: a 2-channel network and a tenth of the data for weights
 TINY = {
@@ -71,3 +66,13 @@ def test_another_strategy_searches_the_darts_space_with_the_core_trainer(tmp_pat
         assert {t.candidate.arch.to_dict()["kind"] for t in trials} == {"darts"}
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("plugins", [("darts",), ("darts", "darts-space"), ("darts-space", "darts")])
+def test_darts_brings_the_darts_space_named_or_not(plugins: tuple[str, ...]) -> None:
+    from nas_core.testing import loaded_plugins
+
+    loaded = loaded_plugins(plugins)
+    assert loaded.names == ("darts-space", "darts")
+    assert "darts" in loaded.registry.spaces
+    assert {"darts_channels", "darts_layers", "darts_w_lr"} <= {o.name for o in loaded.options}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from nas_core.spaces.nb201 import NB201Cell
+from nas_core import NB201Cell
 
 from nas_darts.derive import derive_darts_cell, derive_nb201
 from nas_darts.names import DARTS_OPS, NB201_OPS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core import NB201Cell, NB201Space
 
 from nas_darts.genotype import DartsGenotype
 from nas_darts.ops import FactorizedReduce

@@ -6,14 +6,13 @@ import logging
 
 import pytest
 
-from nas_core import Candidate, PluginError, Result
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.session import open_session
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core import (
+    Budget, Candidate, NB201Cell, NB201Space, PluginError, Result, RunSpec, open_session,
+)
 
 from nas_darts.plugin import DifferentiableSearch
-from nas_darts.search import SearchSettings, SupernetSearch
+from nas_darts.search import SupernetSearch
+from nas_darts.settings import SearchSettings
 
 ALL_SKIP = NB201Cell(("skip_connect",) * 6)
 PREDICTOR = '''

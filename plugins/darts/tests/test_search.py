@@ -8,12 +8,12 @@ import math
 import pytest
 import torch
 
-from nas_core.errors import TrialError
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space, TrialError
 
 from nas_darts.collapse import cell_health
 from nas_darts.names import METHODS, NB201_OPS
-from nas_darts.search import SearchSettings, SupernetSearch
+from nas_darts.search import SupernetSearch
+from nas_darts.settings import SearchSettings
 
 SPACE = NB201Space(channels=2, cells=1)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nas_core.errors import ArchitectureError
-from nas_core.spaces.base import Capability
+from nas_core import ArchitectureError, Capability
 
 from nas_darts.genotype import DartsGenotype
 from nas_darts.space import DartsCellSpace

@@ -11,6 +11,7 @@ SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_
 
 class TestGPNAS(PluginConformance):
     plugins = ("gpnas",)
+    benchmark = "nb201"
     options = SMALL_FILTER
     budget = 10
     bad_options = {
@@ -40,6 +41,7 @@ class TestGPNASLearningPredictions(TestGPNAS):
 
 class TestPredictorFilterBehindEvolution(PluginConformance):
     plugins = ("evolution", "gpnas-predictor")
+    benchmark = "nb201"
     options = SMALL_FILTER
     budget = 10
     bad_options = {"gpnas_warmup": 1, "gpnas_filter_quantile": 2.0}

@@ -11,13 +11,11 @@ import pytest
 from ConfigSpace import Configuration
 from scipy.stats import spearmanr
 
-from nas_core.benchmarks.registry import load_benchmark
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.session import open_session
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core import (
+    Budget, Candidate, NB201Cell, NB201Space, Result, RunSpec, Status, load_benchmark,
+    open_session,
+)
 from nas_core.testing import require_data_dir
-from nas_core.types import Candidate, Result, Status
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
 from nas_gpnas.filter import Example, FilterSettings, PredictorFilter

@@ -7,12 +7,10 @@ import pytest
 import torch
 from scipy.stats import kurtosis
 
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.spaces.nb201 import NB201Cell
+from nas_core import ArchitectureError, ConfigError, NB201Cell, one_torch_thread
 
 from nas_gpnas.generalized import GeneralizedCell, GeneralizedOp, GeneralizedSpace
 from nas_gpnas.networks import initialize
-from nas_core.training.device import one_torch_thread
 
 CONV = "nor_conv_3x3"
 
@@ -52,7 +50,7 @@ def test_initializations_share_the_variance_and_differ_in_shape(scheme: str) -> 
 
 @pytest.fixture(autouse=True)
 def _torch_on_one_thread():
-    """Tiny networks on a shared machine: threads only contend (see nas_core.training.device.one_torch_thread)."""
+    """Tiny networks on a shared machine: threads only contend (see nas_core.one_torch_thread)."""
     with one_torch_thread():
         yield
 

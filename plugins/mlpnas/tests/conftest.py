@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from nas_core.spaces.table import TableArch, TableSpace, tokenize_all
+from nas_core import TableArch, TableSpace, tokenize_table_encodings
 
 @pytest.fixture(autouse=True, scope="session")
 def _one_torch_thread() -> None:
@@ -21,7 +21,7 @@ def make_table() -> Callable[..., TableSpace]:
     """A table space from encodings (one token per character)."""
 
     def make(*encodings: str) -> TableSpace:
-        return TableSpace("toy", [TableArch(e, t) for e, t in zip(encodings, tokenize_all(list(encodings)))])
+        return TableSpace("toy", [TableArch(e, t) for e, t in zip(encodings, tokenize_table_encodings(list(encodings)))])
 
     return make
 

@@ -5,6 +5,7 @@ from nas_core.testing import PluginConformance
 
 class TestControllerOnNB201(PluginConformance):
     plugins = ("mlpnas",)
+    benchmark = "nb201"
     # A batch of 5 puts the resume test's cut (12 trials) inside a controller epoch.
     options = {"mlpnas_batch": 5, "mlpnas_predictor": True, "mlpnas_adversarial": 0.5}
     bad_options = {

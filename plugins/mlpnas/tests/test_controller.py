@@ -7,11 +7,11 @@ import pytest
 import torch
 from scipy.stats import spearmanr
 
-from nas_core.spaces.nb201 import NB201Space
-from nas_core.types import Result
+from nas_core import NB201Space, Result
 from nas_mlpnas.controller import Controller, step_masks
 from nas_mlpnas.grammar import grammar_for
-from nas_mlpnas.strategy import MLPNAS, Settings
+from nas_mlpnas.settings import ControllerSettings
+from nas_mlpnas.strategy import MLPNAS
 
 
 def test_log_probs_are_the_sampling_distribution_over_members(toy_table) -> None:
@@ -46,7 +46,7 @@ class Evaluated:
         return arch.key if arch.key in self.keys else None
 
 
-def run(settings: Settings, reward, epochs: int, seed: int = 0) -> MLPNAS:
+def run(settings: ControllerSettings, reward, epochs: int, seed: int = 0) -> MLPNAS:
     """The strategy alone, answered by ``reward(arch)``."""
     space, study = NB201Space(), Evaluated()
     strategy = MLPNAS(grammar_for(space), settings, np.random.default_rng(seed))
@@ -62,7 +62,7 @@ def conv3x3(arch) -> float:
 
 
 def test_reinforce_raises_the_mean_reward_per_epoch() -> None:
-    history = run(Settings(epochs=0), conv3x3, epochs=8).history
+    history = run(ControllerSettings(epochs=0), conv3x3, epochs=8).history
     rewards = [record.mean_reward for record in history]
     assert rewards[0] < 2.5  # a uniform policy: 6 edges x 1/5
     assert min(rewards[-3:]) > rewards[0] + 2.0
@@ -76,7 +76,7 @@ def test_the_predictor_learns_the_children_seen_so_far() -> None:
     def score(arch) -> float:
         return float(sum(weights[op] * (1 + e) for e, op in enumerate(arch.ops)))
 
-    strategy = run(Settings(epochs=0, predictor=True, steps=5, lr=0.003), score, epochs=12)
+    strategy = run(ControllerSettings(epochs=0, predictor=True, steps=5, lr=0.003), score, epochs=12)
     losses = [r.predictor_loss for r in strategy.history if r.predictor_loss is not None]
     assert losses[-1] < 0.5 * losses[0]
     held_out = [NB201Space().sample(rng) for _ in range(100)]
@@ -87,9 +87,7 @@ def test_the_predictor_learns_the_children_seen_so_far() -> None:
 
 
 def test_the_run_ends_after_its_controller_epochs(tmp_path) -> None:
-    from nas_core.budget import Budget
-    from nas_core.config import RunSpec
-    from nas_core.session import open_session
+    from nas_core import Budget, RunSpec, open_session
     from nas_core.testing import require_data_dir
 
     options = {"mlpnas_epochs": 3, "mlpnas_batch": 4}

@@ -5,9 +5,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from nas_core.errors import ConfigError
-from nas_core.spaces.mlp import MLPChain, MLPSpace
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import ConfigError, MLPChain, MLPSpace, NB201Space
 from nas_mlpnas.controller import Controller
 from nas_mlpnas.grammar import END, ChainGrammar, DecisionGrammar, RowGrammar, grammar_for
 

@@ -4,11 +4,8 @@ import io
 
 import torch
 
-from nas_core.datasets.builtin import wine
-from nas_core.registry import DatasetRequest
-from nas_core.spaces.mlp import MLPChain, MLPSpace
-from nas_core.training.fit import DeviceData, TrainSettings
-from nas_core.types import Candidate
+from nas_core.testing import wine
+from nas_core import Candidate, DatasetRequest, DeviceData, MLPChain, MLPSpace, TrainSettings
 from nas_mlpnas.sharing import INPUT, OUTPUT, BigramStore, SharedWeightsEstimator, bigrams, dense_modules
 
 SPACE = MLPSpace()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nas_core.training.device import one_torch_thread
+from nas_core import one_torch_thread
 
 HERE = str(Path(__file__).resolve().parent)
 if HERE not in sys.path:  # --import-mode=importlib does not add it

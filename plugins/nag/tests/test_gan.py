@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space
 from nas_nag.gan import NAG
 from nas_nag.grammar import NB201Grammar
 from nas_nag.settings import GANSettings
@@ -38,7 +38,7 @@ def test_training_is_seeded_and_the_state_restores_the_generator(variant: dict) 
 
 
 def test_bad_settings_name_the_option() -> None:
-    from nas_core.errors import ConfigError
+    from nas_core import ConfigError
 
     with pytest.raises(ConfigError, match="--nag-readout"):
         GANSettings(readout="max")

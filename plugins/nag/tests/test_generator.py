@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space
 from nas_nag.discriminator import Batch, Discriminator
 from nas_nag.generator import Generator
 from nas_nag.grammar import NB201Grammar, OpenGrammar, grammar_for
@@ -89,7 +89,7 @@ def test_real_graphs_enter_the_discriminator_one_hot() -> None:
 @pytest.mark.parametrize("space", [NB201Space(), OpenDomainSpace(max_nodes=6)], ids=["nb201", "open"])
 @pytest.mark.parametrize("straight_through", [False, True])
 def test_the_batched_fake_graphs_are_the_core_s_graph_data(space, straight_through: bool) -> None:
-    from nas_core.graphnn import graph_data
+    from nas_core import graph_data
 
     grammar = grammar_for(space)
     _, out = decode(grammar, batch=12)

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from nas_core.errors import ConfigError, NasError
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import ConfigError, NB201Space, NasError
 from nas_nag.dataset import NASRecord, label_matrix
 from nas_nag.labels import INDICATORS, parse_labels, tertiles
 

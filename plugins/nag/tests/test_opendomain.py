@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.graph import CellGraph
+from nas_core import ArchitectureError, CellGraph, ConfigError
 from nas_nag.opendomain import OPS, DAGCell, OpenDomainSpace
 
 

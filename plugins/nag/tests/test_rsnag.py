@@ -5,13 +5,10 @@ import io
 import pytest
 import torch
 
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.errors import ConfigError
-from nas_core.session import open_session
+from nas_core import Budget, ConfigError, RunSpec, open_session
 from nas_core.testing import require_data_dir
-from nas_nag.protocols import honest_choice, paper_choice, top_generated
-from nas_nag.rsnag import DATASET, GENERATED
+from nas_nag.outcome import honest_choice, paper_choice, top_generated
+from nas_nag.plugin import DATASET, GENERATED
 from nagtest_tiny import TINY_OPTIONS
 
 

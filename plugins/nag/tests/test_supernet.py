@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from nas_core.datasets.builtin import digits
-from nas_core.registry import DatasetRequest
-from nas_core.training.fit import DeviceData
+from nas_core.testing import digits
+from nas_core import DatasetRequest, DeviceData
 from nas_nag.opendomain import DAGCell, OpenDomainSpace
-from nas_nag.supernet import SharedCell, SupernetSettings, build_with_supernet
+from nas_nag.settings import SupernetSettings
+from nas_nag.supernet import SharedCell, build_with_supernet
 
 
 def test_a_child_with_n_nodes_uses_the_first_n_node_slots() -> None:

@@ -12,11 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
-from nas_core.bench import BenchPlan, parse_plugin_set, run_bench
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_cli.render import plain
+from nas_core.comparison import BenchPlan, parse_plugin_set, run_bench
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
-from nas_core.session import collect_options
+from nas_core.preparation import collect_options
 
 
 def _options_of_sets(values: list[str]) -> OptionGroup:
@@ -56,7 +57,7 @@ def bench(ctx: click.Context, **params: Any) -> None:
 
     def progress(label: str, record: dict[str, Any]) -> None:
         done["n"] += 1
-        console.print(f"[{done['n']}/{total}] {label} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
+        console.print(f"\\[{done['n']}/{total}] {plain(label)} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
 
     output = Path(params["output"])
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -70,20 +71,20 @@ def bench(ctx: click.Context, **params: Any) -> None:
     write(results)
     if not params["quiet"]:
         print_bench_summary(results, Console())
-        Console().print(f"wrote {output}")
+        Console().print(f"wrote {plain(output)}")
 
 
 def print_bench_summary(results: dict[str, Any], console: Console) -> None:
     optimum = results["optimum"]
     table = Table(
-        title=f"{results['benchmark']} {results['dataset']}: optimum valid {optimum['valid_acc']:.2f}, "
+        title=f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
         f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}"
     )
     for column in ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"):
         table.add_column(column, justify="right")
     for label, s in results["summary"].items():
         table.add_row(
-            label,
+            plain(label),
             str(s["runs"]),
             f"{s['final_valid_mean']:.2f} ± {s['final_valid_std']:.2f}",
             f"{s['final_test_mean']:.2f} ± {s['final_test_std']:.2f}",

@@ -7,7 +7,7 @@ import json
 import click
 from rich.console import Console
 
-from nas_cli.render import arch_text
+from nas_cli.render import arch_text, plain
 from nas_core.retrain import retrain as retrain_best
 
 
@@ -30,7 +30,7 @@ def retrain(path: str, epochs: int, dataset: str | None, seed: int, device: str,
     console = Console()
     console.print(f"retrained trial {result['trial_id']}: {arch_text(result['arch'])}")
     console.print(
-        f"{result['dataset']}, {result['epochs']} epochs, {result['seconds']:.1f}s: "
+        f"{plain(result['dataset'])}, {result['epochs']} epochs, {result['seconds']:.1f}s: "
         f"valid {result['valid_acc']:.2f}%  test {result['test_acc']:.2f}%  "
         f"params {result['params']:.4g}M  flops {result['flops']:.4g}M"
     )

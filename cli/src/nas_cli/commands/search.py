@@ -14,12 +14,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from nas_cli.plugin_options import PluginCommand, given, given_plugin_options
 from nas_cli.render import print_summary
-from nas_core.benchmarks.files import ENV as DATA_ENV
+from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import StorageError
 from nas_core.report import summarize_storage
-from nas_core.session import Session, collect_options, open_session
+from nas_core.preparation import collect_options
+from nas_core.session import Session, open_session
 from nas_core.storage import StudyStorage
 from nas_core.types import Trial
 

@@ -7,7 +7,8 @@ The public interface (also importable from the modules named in brackets)::
     ArchitectureParameters                                    [nas_darts.alphas]
     ArchitectureGradient, FirstOrder, SecondOrder, MiLeNAS,
     finite_difference_hvp                                     [nas_darts.architect]
-    SupernetSearch, SearchSettings, EpochReport               [nas_darts.search]
+    SupernetSearch, EpochReport                               [nas_darts.search]
+    SearchSettings                                            [nas_darts.settings]
     CellHealth, cell_health                                   [nas_darts.collapse]
     DartsGenotype, DartsCellSpace, DartsNetwork               [nas_darts.genotype, .space, .network]
     derive_nb201, derive_darts                                [nas_darts.derive]
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
     from nas_darts.genotype import DartsGenotype
     from nas_darts.mixed import MixedOp
     from nas_darts.network import DartsNetwork
-    from nas_darts.search import EpochReport, SearchSettings, SupernetSearch
+    from nas_darts.search import EpochReport, SupernetSearch
+    from nas_darts.settings import SearchSettings
     from nas_darts.space import DartsCellSpace
     from nas_darts.supernet import DartsSupernet, NB201Supernet, Supernet, build_supernet
 
@@ -42,7 +44,7 @@ _HOMES = {
     "DartsGenotype": "genotype",
     "MixedOp": "mixed",
     "DartsNetwork": "network",
-    "EpochReport": "search", "SearchSettings": "search", "SupernetSearch": "search",
+    "EpochReport": "search", "SearchSettings": "settings", "SupernetSearch": "search",
     "DartsCellSpace": "space",
     "DartsSupernet": "supernet", "NB201Supernet": "supernet", "Supernet": "supernet", "build_supernet": "supernet",
 }  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from nas_core.architecture import Architecture
+from nas_core import Architecture
 
 from nas_darts.names import PARAMETER_FREE
 from nas_darts.supernet import Supernet

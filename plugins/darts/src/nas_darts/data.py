@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from nas_core.errors import ConfigError
-from nas_core.training.fit import DeviceData, loss_target, make_loss
+from nas_core import ConfigError, DeviceData, loss_target, make_loss
 
 MIN_BATCH = 2  # batch norm in training mode needs more than one sample
 

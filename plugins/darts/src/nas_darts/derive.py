@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from nas_core.spaces.nb201 import NB201Cell
+from nas_core import NB201Cell
 
 from nas_darts.genotype import INPUTS, STEPS, CellEdges, DartsGenotype
 

@@ -12,8 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nas_core.errors import ArchitectureError
-from nas_core.graph import canonical_hash
+from nas_core import ArchitectureError, canonical_cell_hash
 
 from nas_darts.names import DARTS_OPS
 
@@ -74,7 +73,7 @@ def cell_key(cell: CellEdges) -> str:
         sums.append(total)
     labels.append("concat")
     edges += [(s, len(labels) - 1) for s in sums]
-    return canonical_hash(labels, edges)
+    return canonical_cell_hash(labels, edges)
 
 
 @dataclass(frozen=True)

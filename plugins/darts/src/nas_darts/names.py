@@ -3,7 +3,7 @@ the options import them without loading torch)."""
 
 from __future__ import annotations
 
-from nas_core.spaces.nb201 import OPS as NB201_OPS
+from nas_core import NB201_OPS
 
 DARTS_OPS: tuple[str, ...] = (
     "none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",

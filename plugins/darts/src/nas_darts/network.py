@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from nas_core.networks.common import output_units
+from nas_core import output_units
 
 from nas_darts.genotype import INPUTS, STEPS, CellEdges, DartsGenotype
 from nas_darts.ops import UNIT, FactorizedReduce, ReLUConvBN, Stride, darts_op, reduction_stride

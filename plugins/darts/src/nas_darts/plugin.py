@@ -25,16 +25,18 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
-from nas_core import Architecture, BudgetStatus, Candidate, Config, ConfigError, PluginError, Result, SearchSpace, Status, StudyView
-from nas_core import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
+from nas_core import (
+    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, PluginError, Result,
+    SearchSpace, Status, StudyView, declare, from_options, hookimpl,
+)
 
-from nas_darts.names import METHODS
-from nas_darts.space_plugin import add_space_options, register_space
+from nas_darts.settings import SearchSettings
 
 if TYPE_CHECKING:  # torch is imported only by runs that search
-    from nas_darts.search import SearchSettings, SupernetSearch
+    from nas_darts.search import SupernetSearch
+
+# The DARTS cell space (--space darts) and its options belong to darts-space.
+NAS_PLUGINS = ("darts-space",)
 
 log = logging.getLogger("nas_darts")
 
@@ -102,58 +104,9 @@ class DifferentiableSearch:
         self.collapsed_at = state["collapsed_at"]
 
 
-def settings_from(options: Mapping[str, Any]) -> SearchSettings:
-    """Search settings from the ``--darts-*`` options; a bad value is a one-line ConfigError."""
-    from nas_darts.search import SearchSettings
-
-    positive = ("epochs", "batch_size", "w_lr", "alpha_lr", "grad_clip")
-    for name in positive:
-        if options[f"darts_{name}"] <= 0:
-            raise ConfigError(f"--darts-{name.replace('_', '-')} must be positive, got {options[f'darts_{name}']}")
-    for name in ("w_lr_min", "w_weight_decay", "alpha_weight_decay", "milenas_lambda"):
-        if options[f"darts_{name}"] < 0:
-            raise ConfigError(f"--darts-{name.replace('_', '-')} must not be negative, got {options[f'darts_{name}']}")
-    if not 0 <= options["darts_w_momentum"] < 1:
-        raise ConfigError(f"--darts-w-momentum must be in [0, 1), got {options['darts_w_momentum']}")
-    if not 0 < options["darts_train_portion"] < 1:
-        raise ConfigError(f"--darts-train-portion must be in (0, 1), got {options['darts_train_portion']}")
-    return SearchSettings(
-        method=options["darts_method"],
-        epochs=options["darts_epochs"],
-        batch_size=options["darts_batch_size"],
-        w_lr=options["darts_w_lr"],
-        w_lr_min=options["darts_w_lr_min"],
-        w_momentum=options["darts_w_momentum"],
-        w_weight_decay=options["darts_w_weight_decay"],
-        grad_clip=options["darts_grad_clip"],
-        alpha_lr=options["darts_alpha_lr"],
-        alpha_weight_decay=options["darts_alpha_weight_decay"],
-        train_portion=options["darts_train_portion"],
-        milenas_lambda=options["darts_milenas_lambda"],
-    )
-
-
-@hookimpl
-def nas_register(registry: Registry) -> None:
-    register_space(registry)
-
-
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    add_space_options(group)
-    add = group.addoption
-    add("--darts-method", default="second-order", choices=METHODS, help="architecture gradient: DARTS first/second order, or MiLeNAS mixed-level")
-    add("--darts-epochs", type=int, default=50, help="supernet epochs: the cosine schedule's length and the search's end (DARTS: 50)")
-    add("--darts-batch-size", type=int, default=64, help="mini-batch of weight and of alpha data (DARTS: 64)")
-    add("--darts-w-lr", type=float, default=0.025, help="initial SGD learning rate of the weights (DARTS: 0.025)")
-    add("--darts-w-lr-min", type=float, default=0.001, help="cosine-annealed down to this (DARTS: 0.001)")
-    add("--darts-w-momentum", type=float, default=0.9, help="SGD momentum of the weights (DARTS: 0.9)")
-    add("--darts-w-weight-decay", type=float, default=3e-4, help="weight decay of the weights (DARTS: 3e-4)")
-    add("--darts-grad-clip", type=float, default=5.0, help="gradient norm clipping of the weights (DARTS: 5)")
-    add("--darts-alpha-lr", type=float, default=3e-4, help="Adam learning rate of the alphas (DARTS: 3e-4)")
-    add("--darts-alpha-weight-decay", type=float, default=1e-3, help="weight decay of the alphas (DARTS: 1e-3)")
-    add("--darts-train-portion", type=float, default=0.5, help="share of the training split that trains weights; the rest trains alphas (DARTS: 0.5)")
-    add("--darts-milenas-lambda", type=float, default=1.0, help="MiLeNAS: alpha descends L_train + lambda * L_val (MiLeNAS: 1)")
+    declare(group, SearchSettings)
 
 
 @hookimpl
@@ -165,11 +118,10 @@ def nas_configure(config: Config) -> None:
         raise ConfigError(
             f"darts searches cells for images or 1-D signals; --dataset {config.dataset.name} has inputs of shape {shape}"
         )
-    settings = settings_from(config.options)
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    settings = from_options(SearchSettings, config.options)
+    from nas_core import device_data
 
     from nas_darts.search import SupernetSearch
 
-    data = DeviceData(config.dataset, resolve_device(config.device))
+    data = device_data(config.dataset, config.device)
     config.register(DifferentiableSearch(SupernetSearch.create(config.space, data, settings, config.seed)))

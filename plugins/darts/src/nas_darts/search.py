@@ -10,7 +10,7 @@ architecture is derived.
 Everything that decides the future of the search (weights, alphas, both optimizers, the batch
 generator, the epoch) is in :meth:`SupernetSearch.state_dict`, so a resumed search continues
 bit for bit. An epoch whose loss or alphas turn non-finite is undone (the supernet and optimizers
-go back to their state before it) and reported as a :class:`~nas_core.errors.TrialError`; the
+go back to their state before it) and reported as a :class:`~nas_core.TrialError`; the
 next epoch starts from the restored state with fresh batches.
 """
 
@@ -25,42 +25,19 @@ from typing import Any
 
 import torch
 
-from nas_core.architecture import Architecture
-from nas_core.config import stable_seed
-from nas_core.errors import ConfigError, TrialError
-from nas_core.spaces.base import SearchSpace
-from nas_core.training.fit import EVAL_BATCH, DeviceData
+from nas_core import (
+    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, SearchSpace, TrialError, seeded_torch,
+    stable_seed, torch_generator,
+)
 
 from nas_darts.architect import ArchitectureGradient, Batch, FirstOrder, MiLeNAS, SecondOrder
 from nas_darts.collapse import CellHealth, cell_health
 from nas_darts.data import Criterion, SearchSplit, epoch_batches, stream_batches
 from nas_darts.names import METHODS
+from nas_darts.settings import SearchSettings
 from nas_darts.supernet import Supernet, build_supernet
 
 ALPHA_BETAS = (0.5, 0.999)  # DARTS' Adam for the alphas
-
-
-@dataclass(frozen=True)
-class SearchSettings:
-    """Hyper-parameters of the search; defaults are DARTS' (CIFAR-10 search, Liu et al. 2019, A.1.1)."""
-
-    method: str = "second-order"
-    epochs: int = 50  # length of the cosine schedule
-    batch_size: int = 64
-    w_lr: float = 0.025
-    w_lr_min: float = 0.001
-    w_momentum: float = 0.9
-    w_weight_decay: float = 3e-4
-    grad_clip: float = 5.0
-    alpha_lr: float = 3e-4
-    alpha_weight_decay: float = 1e-3
-    train_portion: float = 0.5
-    milenas_lambda: float = 1.0  # MiLeNAS' lambda (He et al. 2020)
-
-    def lr(self, epoch: int) -> float:
-        """Weight learning rate of 1-based ``epoch``: cosine from ``w_lr`` (epoch 1) towards ``w_lr_min``."""
-        progress = min(epoch - 1, self.epochs) / self.epochs
-        return self.w_lr_min + (self.w_lr - self.w_lr_min) * (1 + math.cos(math.pi * progress)) / 2
 
 
 @dataclass(frozen=True)
@@ -114,15 +91,13 @@ class SupernetSearch:
             self.supernet.arch_parameters(), lr=settings.alpha_lr, betas=ALPHA_BETAS, weight_decay=settings.alpha_weight_decay
         )
         self.gradient = make_gradient(settings, self.w_optimizer)
-        self.generator = torch.Generator().manual_seed(stable_seed(seed, "darts", "batches"))
+        self.generator = torch_generator(stable_seed(seed, "darts", "batches"))
         self.epoch = 0
 
     @classmethod
     def create(cls, space: SearchSpace, data: DeviceData, settings: SearchSettings, seed: int) -> SupernetSearch:
         """A fresh search of ``space``: supernet weights and alphas drawn from ``seed``."""
-        devices = [data.device.index or 0] if data.device.type == "cuda" else []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(stable_seed(seed, "darts", "init"))
+        with seeded_torch(stable_seed(seed, "darts", "init"), data.device):
             supernet = build_supernet(space, data.dataset.input_shape, data.dataset.num_classes)
         return cls(supernet, data, settings, seed)
 
@@ -196,9 +171,9 @@ class SupernetSearch:
         """Mean loss and accuracy (%) in evaluation mode."""
         self.supernet.eval()
         total, correct = 0.0, 0
-        for start in range(0, len(x), EVAL_BATCH):
-            logits = self.supernet(x[start : start + EVAL_BATCH])
-            target = y[start : start + EVAL_BATCH]
+        for start in range(0, len(x), EVAL_BATCH_SIZE):
+            logits = self.supernet(x[start : start + EVAL_BATCH_SIZE])
+            target = y[start : start + EVAL_BATCH_SIZE]
             total += float(self.criterion(logits, target)) * len(target)
             correct += int(self.criterion.correct(logits, target))
         return total / len(x), 100.0 * correct / len(x)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.spaces.base import Decision, SearchSpace, check_decisions
+from nas_core import (
+    Architecture, ArchitectureError, ConfigError, Decision, SearchSpace, check_decisions,
+)
 
 from nas_darts.genotype import CELL_TYPES, GENOTYPE_OPS, INPUTS, STEPS, CellEdges, DartsGenotype
 

@@ -18,14 +18,10 @@ from abc import ABC, abstractmethod
 import torch
 from torch import nn
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ConfigError
-from nas_core.networks.common import output_units
-from nas_core.networks.nb201 import ResidualReduction
-from nas_core.spaces.base import SearchSpace
-from nas_core.spaces.nb201 import EDGES as NB201_EDGES
-from nas_core.spaces.nb201 import NUM_NODES as NB201_NODES
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core import (
+    Architecture, ConfigError, NB201Cell, NB201Space, NB201_EDGES, NB201_NUM_NODES,
+    ResidualReduction, SearchSpace, output_units,
+)
 
 from nas_darts.alphas import ArchitectureParameters
 from nas_darts.derive import derive_darts, derive_nb201
@@ -77,7 +73,7 @@ class NB201SearchCell(nn.Module):
 
     def forward(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
         nodes = [x]
-        for node in range(1, NB201_NODES):
+        for node in range(1, NB201_NUM_NODES):
             terms = [self.edges[e](nodes[i], weights[e]) for e, (i, j) in enumerate(NB201_EDGES) if j == node]
             nodes.append(torch.stack(terms).sum(0))
         return nodes[-1]

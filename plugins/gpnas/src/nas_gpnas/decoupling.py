@@ -29,10 +29,9 @@ from ConfigSpace import (
 )
 from ConfigSpace.exceptions import ForbiddenValueError
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ConfigError
-from nas_core.graph import INPUT, OUTPUT
-from nas_core.spaces.base import Capability, Decision, SearchSpace
+from nas_core import (
+    Architecture, CELL_INPUT, CELL_OUTPUT, Capability, ConfigError, Decision, SearchSpace,
+)
 
 from nas_gpnas.graphs import ABSENT, predictor_graph
 
@@ -119,11 +118,11 @@ class Decoupling:
         some_ops = {d.name: next(c for c in d.choices if c != ABSENT) for d in self.edges}
         some_ops.update({d.name: d.choices[0] for d in self.others})
         graph = predictor_graph(self.space, self.join(topology, some_ops))
-        reached = {graph.ops.index(INPUT)}
+        reached = {graph.ops.index(CELL_INPUT)}
         for i, j in graph.edges():  # topologically ordered
             if i in reached:
                 reached.add(j)
-        return graph.ops.index(OUTPUT) in reached
+        return graph.ops.index(CELL_OUTPUT) in reached
 
 
 def random_values(space: ConfigurationSpace, rng: np.random.Generator, tries: int = 1000) -> Values:

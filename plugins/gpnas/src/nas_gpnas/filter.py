@@ -26,12 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.config import stable_seed
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
+from nas_core import (
+    Architecture, Candidate, Result, SearchSpace, Settings, Status, StudyView, hookimpl, setting,
+    stable_seed,
+)
 
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 
@@ -39,11 +37,13 @@ MIN_RESULTS_AT_FIDELITY = 5  # a fidelity with fewer real results than this is n
 
 
 @dataclass(frozen=True)
-class FilterSettings:
-    warmup: int = 20
-    quantile: float = 0.85
-    patience: int = 5
-    refine_steps: int = 10
+class FilterSettings(Settings, prefix="gpnas"):
+    warmup: int = setting(20, "trained candidates before the predictor starts filtering", at_least=2)
+    quantile: float = setting(0.85, "train a candidate predicted to reach this quantile of the accuracies trained so far",
+                              at_least=0, at_most=1, flag="--gpnas-filter-quantile")
+    patience: int = setting(5, "after this many skipped in a row, train the next one at least as promising as all of them",
+                            at_least=1, flag="--gpnas-filter-patience")
+    refine_steps: int = setting(10, "predictor training steps per new trained candidate", at_least=0)
     predictor: PredictorSettings = field(default_factory=PredictorSettings)
 
 

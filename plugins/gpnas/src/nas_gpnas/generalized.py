@@ -20,7 +20,7 @@ is activation -> pool (it has no weights, so no initialization); a skip connecti
 ignores do not change the architecture's key, so such variants are recognized as duplicates.
 
 The networks are NB201's macro skeleton (stem, three stages of cells, residual reductions) from
-``nas_core.networks.nb201``, with ``--nb201-channels`` and ``--nb201-cells``. During search, GPNAS
+``nas_core.NB201Network``, with ``--nb201-channels`` and ``--nb201-cells``. During search, GPNAS
 trains every child with a dropout on its skip connections (the paper's blocker, after P-DARTS);
 the rate is set for the duration of one training through :meth:`GeneralizedSpace.skip_dropout`.
 """
@@ -34,12 +34,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.graph import INPUT, OUTPUT, CellGraph
-from nas_core.spaces.base import Decision, SearchSpace
-from nas_core.spaces.nb201 import EDGES, NB201Cell, NB201Space
-from nas_core.spaces.nb201 import _canonical_cell as canonical_cell  # shared canonical form (see README)
+from nas_core import (
+    Architecture, ArchitectureError, CELL_INPUT, CELL_OUTPUT, CellGraph, ConfigError, Decision,
+    NB201Cell, NB201Space, NB201_EDGES, SearchSpace, nb201_cell_key,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -106,18 +104,18 @@ def operator_labels() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class GeneralizedCell:
-    """One cell; ``ops[e]`` is the generalized operator on edge ``EDGES[e]``."""
+    """One cell; ``ops[e]`` is the generalized operator on edge ``NB201_EDGES[e]``."""
 
     ops: tuple[GeneralizedOp, ...]
     kind: ClassVar[str] = "nb201-gen"
 
     def __post_init__(self) -> None:
-        if len(self.ops) != len(EDGES):
-            raise ArchitectureError(f"a cell has {len(EDGES)} edges, got {len(self.ops)} operators")
+        if len(self.ops) != len(NB201_EDGES):
+            raise ArchitectureError(f"a cell has {len(NB201_EDGES)} edges, got {len(self.ops)} operators")
 
     @property
     def key(self) -> str:
-        return self.kind + ":" + canonical_cell(tuple(op.label for op in self.ops)).split(":", 1)[1]
+        return self.kind + ":" + nb201_cell_key(tuple(op.label for op in self.ops)).split(":", 1)[1]
 
     @property
     def base(self) -> NB201Cell:
@@ -130,7 +128,7 @@ class GeneralizedCell:
     def __str__(self) -> str:
         groups = []
         for node in range(1, 4):
-            tokens = [f"{self.ops[e].label}~{i}" for e, (i, j) in enumerate(EDGES) if j == node]
+            tokens = [f"{self.ops[e].label}~{i}" for e, (i, j) in enumerate(NB201_EDGES) if j == node]
             groups.append("|" + "|".join(tokens) + "|")
         return "+".join(groups)
 
@@ -145,7 +143,7 @@ class GeneralizedSpace(SearchSpace):
             raise ConfigError(f"networks need --nb201-channels >= 1 and --nb201-cells >= 1, got {channels} and {cells}")
         self.channels = channels
         self.cells = cells
-        self.op_vocabulary = (INPUT, OUTPUT, *operator_labels())
+        self.op_vocabulary = (CELL_INPUT, CELL_OUTPUT, *operator_labels())
         self._skip_rate = 0.0
         self._skeleton = NB201Space(channels, cells)
 
@@ -161,7 +159,7 @@ class GeneralizedSpace(SearchSpace):
 
     @property
     def size(self) -> int:
-        return (len(OPERATIONS) * len(ACTIVATIONS) * len(INITIALIZATIONS)) ** len(EDGES)
+        return (len(OPERATIONS) * len(ACTIVATIONS) * len(INITIALIZATIONS)) ** len(NB201_EDGES)
 
     def sample(self, rng: np.random.Generator) -> GeneralizedCell:
         return self.from_decisions([d.choices[int(rng.integers(len(d.choices)))] for d in self.decisions()])
@@ -187,7 +185,7 @@ class GeneralizedSpace(SearchSpace):
     # -- decisions (one operation, activation and initialization per edge) -------------------------
     def decisions(self) -> tuple[Decision, ...]:
         out = []
-        for i, j in EDGES:
+        for i, j in NB201_EDGES:
             out += [
                 Decision(f"edge_{i}_{j}", OPERATIONS),
                 Decision(f"activation_{i}_{j}", ACTIVATIONS),
@@ -200,8 +198,8 @@ class GeneralizedSpace(SearchSpace):
         return tuple(v for op in arch.ops for v in (op.operation, op.activation, op.initialization))
 
     def from_decisions(self, values: Sequence[str]) -> GeneralizedCell:
-        if len(values) != 3 * len(EDGES):
-            raise ArchitectureError(f"{self.name} expects {3 * len(EDGES)} decisions, got {len(values)}")
+        if len(values) != 3 * len(NB201_EDGES):
+            raise ArchitectureError(f"{self.name} expects {3 * len(NB201_EDGES)} decisions, got {len(values)}")
         return GeneralizedCell(tuple(GeneralizedOp(*values[k : k + 3]) for k in range(0, len(values), 3)))
 
     # -- graph and network ---------------------------------------------------------------------------
@@ -209,7 +207,7 @@ class GeneralizedSpace(SearchSpace):
         """NB201's node-op DAG of the cell, each node labelled with its operator."""
         assert isinstance(arch, GeneralizedCell)
         graph = self._skeleton.to_graph(arch.base)
-        return CellGraph((INPUT, *(op.label for op in arch.ops), OUTPUT), graph.adjacency)
+        return CellGraph((CELL_INPUT, *(op.label for op in arch.ops), CELL_OUTPUT), graph.adjacency)
 
     def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
         from nas_gpnas.networks import build_generalized_network

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ConfigError
-from nas_core.graph import INPUT, OUTPUT, CellGraph
-from nas_core.spaces.base import Capability, SearchSpace
+from nas_core import (
+    Architecture, CELL_INPUT, CELL_OUTPUT, Capability, CellGraph, ConfigError, SearchSpace,
+)
 
 ABSENT = "none"
 _VOCABULARY_SCAN_LIMIT = 100_000  # enumerate a space's graphs to find its ops only when it is this small
@@ -49,7 +48,7 @@ def graph_vocabulary(space: SearchSpace) -> tuple[str, ...]:
             f"the GPNAS predictor cannot tell which ops the graphs of search space '{space.name}' carry "
             "(it offers neither decisions nor a small enumeration)"
         )
-    ordered = dict.fromkeys([INPUT, OUTPUT, *labels])
+    ordered = dict.fromkeys([CELL_INPUT, CELL_OUTPUT, *labels])
     ordered.pop(ABSENT, None)
     return tuple(ordered)
 

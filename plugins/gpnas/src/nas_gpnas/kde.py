@@ -14,11 +14,11 @@ bw / (c - 1); bandwidths follow the normal reference rule on the category indice
 [min_bandwidth, (c - 1) / c] so that the kernel stays a distribution.
 
 The densities are fitted to every observation the searcher was told (:class:`Observations`, kept
-by the searcher across SMAC facades), and a configuration may be sampled again: in GPNAS a child is
+by the searcher across SMAC rounds), and a configuration may be sampled again: in GPNAS a child is
 the combination of a topology and operators, so the best topology must be tried with other
 operators, and the best operators on other topologies (BOHB itself never forbids a repeat). SMAC
 identifies a trial by its configuration and would not run a repeat, so the selector raises
-:class:`RepeatWanted` and the searcher continues in a fresh facade.
+:class:`RepeatWanted` and the searcher continues in a fresh round (SMAC intensifier and run history).
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from ConfigSpace import CategoricalHyperparameter, Configuration, ConfigurationSpace
+from ConfigSpace import CategoricalHyperparameter, Configuration
 from ConfigSpace.exceptions import ForbiddenValueError
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
+from smac.runhistory import RunHistory
 from smac.scenario import Scenario
 
-from nas_core.errors import ConfigError
+from nas_core import ConfigError, Settings, setting
 
 from nas_gpnas.decoupling import config_key
 
@@ -41,12 +42,12 @@ _RANDOM_TRIES = 1000  # draws of a random allowed (not forbidden) configuration 
 
 
 @dataclass(frozen=True)
-class KDESettings:
-    min_points: int | None = None  # N_min; None: number of hyperparameters + 1
-    top_fraction: float = 0.15  # q
-    random_fraction: float = 1 / 3  # rho
-    bandwidth_factor: float = 3.0  # b_w
-    samples: int = 64  # N_s
+class KDESettings(Settings, prefix="gpnas-kde"):
+    min_points: int = setting(0, "N_min of Algorithm 1 (0: hyperparameters + 1)", at_least=0)
+    top_fraction: float = setting(0.15, "q of Algorithm 1: fraction of good observations", above=0, below=1, flag="--gpnas-kde-top")
+    random_fraction: float = setting(1 / 3, "rho of Algorithm 1: fraction of random samples", at_least=0, at_most=1, flag="--gpnas-kde-random")
+    bandwidth_factor: float = setting(3.0, "b_w of Algorithm 1", above=0)
+    samples: int = setting(64, "N_s of Algorithm 1", at_least=1)
     min_bandwidth: float = 1e-3
 
 
@@ -68,11 +69,15 @@ class FormattedOnceConfiguration(Configuration):
 
 
 class RepeatWanted(Exception):
-    """Algorithm 1 chose a configuration this SMAC facade has already run (see the module doc)."""
+    """Algorithm 1 chose a configuration this SMAC round has already run (see the module doc)."""
 
 
 class KDEConfigSelector(ConfigSelector):
-    """Yields configurations by Algorithm 1 from all observations in ``observations``."""
+    """Yields configurations by Algorithm 1 from all observations in ``observations``.
+
+    A configuration selector for SMAC's intensifiers, which only iterate over it: it uses none of
+    the components (model, acquisition function, ...) a facade would hand SMAC's own selector.
+    """
 
     def __init__(
         self,
@@ -81,11 +86,15 @@ class KDEConfigSelector(ConfigSelector):
         seed: int,
         observations: Observations,
         configurations: dict[int, Configuration | None],
+        runhistory: RunHistory,
     ) -> None:
         """``configurations``: the allowed configurations (None: forbidden) by number, kept by the
-        searcher across its facades: a configuration is built and formatted once per search."""
+        searcher across its rounds: a configuration is built and formatted once per search.
+        ``runhistory``: the round's, which holds what SMAC has run (or is running) in it."""
         super().__init__(scenario, retrain_after=1)
         space = scenario.configspace
+        self._space = space
+        self._round_trials = runhistory
         hyperparameters = list(space.values())
         if not all(isinstance(h, CategoricalHyperparameter) for h in hyperparameters):
             raise ConfigError("GPNAS's kde sampler handles categorical search spaces only")
@@ -101,10 +110,9 @@ class KDEConfigSelector(ConfigSelector):
         self._configurations = configurations
 
     def __iter__(self) -> Iterator[Configuration]:
-        assert self._runhistory is not None
         filling: set[bytes] = set()  # yielded for the Hyperband bracket being filled, not run yet
         while True:
-            ran = {config_key(c) for c in self._runhistory.get_configs()}
+            ran = {config_key(c) for c in self._round_trials.get_configs()}
             filling -= ran
             for config in self._choices():
                 key = config_key(config)
@@ -148,7 +156,7 @@ class KDEConfigSelector(ConfigSelector):
     def _densities(self) -> Densities | None:
         """l and g of the largest budget with enough observations (None: no such budget), fitted
         once per set of observations: a searcher is asked again and again between two new ones
-        (every known child), and its facades come and go."""
+        (every known child), and its rounds come and go."""
         cached = self._observations.densities
         if cached is not None:
             return cached
@@ -196,9 +204,8 @@ class KDEConfigSelector(ConfigSelector):
     # -- random configurations ---------------------------------------------------------------------
     def _allowed(self, number: int, vector: np.ndarray) -> Configuration | None:
         if number not in self._configurations:
-            space: ConfigurationSpace = self._scenario.configspace
             try:
-                config: Configuration | None = FormattedOnceConfiguration(space, vector=vector)
+                config: Configuration | None = FormattedOnceConfiguration(self._space, vector=vector)
                 config.check_valid_configuration()  # type: ignore[union-attr]
             except ForbiddenValueError:
                 config = None

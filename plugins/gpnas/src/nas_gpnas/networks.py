@@ -8,8 +8,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from nas_core.networks.nb201 import Cell, NB201Network, ResidualReduction
-from nas_core.spaces.nb201 import EDGES
+from nas_core import NB201CellModule, NB201Network, NB201_EDGES, ResidualReduction
 
 from nas_gpnas.generalized import NONE, POOL, SKIP, GeneralizedOp
 
@@ -46,12 +45,12 @@ def make_operator(op: GeneralizedOp, channels: int, skip_dropout: float) -> nn.M
     return nn.Sequential(activation, conv, nn.BatchNorm2d(channels))
 
 
-class GeneralizedCellModule(Cell):
+class GeneralizedCellModule(NB201CellModule):
     """NB201's cell (node j = sum of op(node i) over present edges i -> j) with generalized operators."""
 
     def __init__(self, ops: Sequence[GeneralizedOp], channels: int, skip_dropout: float) -> None:
-        super().__init__([NONE] * len(EDGES), channels)  # NB201's wiring; the operators are ours
-        self.live = [(i, j) for (i, j), op in zip(EDGES, ops) if op.operation != NONE]
+        super().__init__([NONE] * len(NB201_EDGES), channels)  # NB201's wiring; the operators are ours
+        self.live = [(i, j) for (i, j), op in zip(NB201_EDGES, ops) if op.operation != NONE]
         self.edges = nn.ModuleList(make_operator(op, channels, skip_dropout) for op in ops if op.operation != NONE)
 
 
@@ -68,11 +67,11 @@ def build_generalized_network(
     The skeleton is built by ``NB201Network`` with empty cells, which are then replaced by
     generalized ones of the width of their stage.
     """
-    net = NB201Network((NONE,) * len(EDGES), input_shape, num_classes, channels, cells)
+    net = NB201Network((NONE,) * len(NB201_EDGES), input_shape, num_classes, channels, cells)
     width = channels
     for index, module in enumerate(net):
         if isinstance(module, ResidualReduction):
             width = module.conv_b[1].out_channels
-        elif isinstance(module, Cell):
+        elif isinstance(module, NB201CellModule):
             net[index] = GeneralizedCellModule(ops, width, skip_dropout)
     return net

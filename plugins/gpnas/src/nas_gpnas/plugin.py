@@ -3,61 +3,50 @@
 Two BOHBs (SMAC3's MultiFidelityFacade, or the paper's Algorithm 1 sampler) take turns over the
 decoupled topology space D_sk and operator space D_op; the GCN predictor filters their children
 after a warm-up; children are trained (or looked up) with a dropout blocker on skip connections
-whose rate decays over the budget. Also registers the generalized-operator space ``nb201-gen``.
+whose rate decays over the budget. Requires ``gpnas-predictor`` (the filter and its options) and
+``gpnas-space`` (the generalized-operator space ``nb201-gen``).
 """
 
 from __future__ import annotations
 
 import math
 
-from nas_core.config import Config, stable_seed
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
-from nas_core.spaces.base import Capability
+from nas_core import (
+    Capability, Config, ConfigError, OptionGroup, declare, from_options, hookimpl, stable_seed,
+)
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, Values
-from nas_gpnas.options import FILTER_OPTIONS, STRATEGY_OPTIONS, declare, kde_settings
-from nas_gpnas.predictor_plugin import make_filter
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
-from nas_gpnas.space_plugin import register_space
+from nas_gpnas.settings import GPNASSettings
 from nas_gpnas.strategy import GPNAS, OPERATORS, TOPOLOGY
 
 NAS_REQUIRES = frozenset({Capability.DECISIONS})
-
-
-@hookimpl
-def nas_register(registry: Registry) -> None:
-    register_space(registry)
+NAS_PLUGINS = ("gpnas-space", "gpnas-predictor")
 
 
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    declare(group, STRATEGY_OPTIONS)
-    declare(group, FILTER_OPTIONS)
+    declare(group, GPNASSettings)
 
 
-def bohb_settings(config: Config) -> tuple[BOHBSettings, tuple[int, ...] | None]:
+def bohb_settings(config: Config, settings: GPNASSettings) -> tuple[BOHBSettings, tuple[int, ...] | None]:
     """The BOHBs' budgets (epochs), and the fidelities a table records (None: any epoch count)."""
-    eta = config.option("gpnas_eta")
-    if eta < 2:
-        raise ConfigError(f"--gpnas-eta must be at least 2, got {eta}")
-    base = BOHBSettings(sampler=config.option("gpnas_sampler"), eta=eta, kde=kde_settings(config))
+    eta = settings.eta
+    base = BOHBSettings(sampler=settings.sampler, eta=eta, kde=settings.kde)
     if config.benchmark is not None:
         levels = config.benchmark.fidelities
         if not levels or len(levels) == 1:
             return base, None  # a single fidelity: every trial at full fidelity
         return BOHBSettings(base.sampler, eta, min(levels), max(levels), base.kde), tuple(levels)
     most = int(config.option("train_epochs"))
-    least = config.option("gpnas_min_epochs") or max(1, math.ceil(most / eta**2))
+    least = settings.min_epochs or max(1, math.ceil(most / eta**2))
     if not 1 <= least <= most:
         raise ConfigError(f"--gpnas-min-epochs must be in 1..{most} (--train-epochs), got {least}")
     return BOHBSettings(base.sampler, eta, least, most, base.kde), None
 
 
-def fixed_topology(config: Config, decoupling: Decoupling) -> Values | None:
-    text = config.option("gpnas_topology").strip()
+def fixed_topology(text: str, decoupling: Decoupling) -> Values | None:
+    text = text.strip()
     if not text:
         return None
     if len(text) != len(decoupling.edges) or set(text) - {"0", "1"}:
@@ -73,15 +62,11 @@ def fixed_topology(config: Config, decoupling: Decoupling) -> Values | None:
 
 @hookimpl
 def nas_configure(config: Config) -> None:
-    if "gpnas-predictor" in config.spec.plugins:
-        raise ConfigError("--plugin gpnas already filters with the GCN predictor: leave out --plugin gpnas-predictor")
-    skip_dropout = config.option("gpnas_skip_dropout")
-    if not 0.0 <= skip_dropout < 1.0:
-        raise ConfigError(f"--gpnas-skip-dropout must be in [0, 1), got {skip_dropout}")
+    options = from_options(GPNASSettings, config.options)
     space = config.space
     decoupling = Decoupling.of(space)
-    settings, fidelities = bohb_settings(config)
-    topology = fixed_topology(config, decoupling)
+    settings, fidelities = bohb_settings(config, options)
+    topology = fixed_topology(options.topology, decoupling)
     spaces = {OPERATORS: decoupling.operator_space()}
     if decoupling.has_topology and topology is None:
         spaces[TOPOLOGY] = decoupling.topology_space()
@@ -94,11 +79,9 @@ def nas_configure(config: Config) -> None:
             decoupling,
             searchers,
             fidelities=fidelities,
-            skip_dropout=skip_dropout,
+            skip_dropout=options.skip_dropout,
             topology=topology,
-            learn_predictions=config.option("gpnas_learn_predictions"),
+            learn_predictions=options.learn_predictions,
             seed=stable_seed(config.seed, "gpnas", "random children"),
         )
     )
-    if config.option("gpnas_filter"):
-        config.register(make_filter(config))

@@ -4,7 +4,7 @@
     output = MLP([max-pool(H); Embedding(epochs)])      3 layers, BatchNorm + ReLU between them
 
 trained with MSE on the accuracy each trained child reached at its last epoch. The graph part is
-the shared ``nas_core.graphnn.GCNEncoder`` (undirected, max readout). Targets are standardized
+the shared ``nas_core.GCNEncoder`` (undirected, max readout). Targets are standardized
 with the training set's mean and deviation, so one learning rate suits accuracies in percent of
 any range; predictions come back in the objective's units.
 
@@ -25,24 +25,24 @@ from torch import nn
 
 from torch_geometric.data import Batch, Data
 
-from nas_core.architecture import Architecture
-from nas_core.graphnn import GCNEncoder, graph_data
-from nas_core.spaces.base import SearchSpace
-from nas_core.training.device import one_torch_thread
+from nas_core import (
+    Architecture, GCNEncoder, SearchSpace, Settings, graph_data, one_torch_thread, seeded_torch,
+    setting, torch_generator,
+)
 
 from nas_gpnas.graphs import graph_vocabulary, predictor_graph
 
 
 @dataclass(frozen=True)
-class PredictorSettings:
+class PredictorSettings(Settings, prefix="gpnas-predictor"):
     """Sizes and training schedule; the paper gives none, these are ours (see the README)."""
 
-    hidden: int = 64  # GCN width and MLP width
-    gcn_layers: int = 3
+    hidden: int = setting(64, "width of the predictor's GCN and MLP", at_least=1)
+    gcn_layers: int = setting(3, "GCN layers of the predictor", at_least=1, flag="--gpnas-predictor-layers")
     epoch_dim: int = 16  # width of the training-epochs embedding E
-    train_epochs: int = 300  # passes over the training set per fit
+    train_epochs: int = setting(300, "epochs of the predictor's first fit", at_least=1, flag="--gpnas-predictor-epochs")
     batch_size: int = 32
-    lr: float = 3e-3
+    lr: float = setting(3e-3, "Adam learning rate of the predictor", above=0)
     weight_decay: float = 1e-4
 
 
@@ -159,15 +159,14 @@ class GraphPredictor:
         n = len(archs)
         size = min(n, s.batch_size)
         total = steps if steps is not None else (epochs or 0) * math.ceil(n / size)
-        with torch.random.fork_rng(devices=[]), one_torch_thread():
-            torch.manual_seed(seed)
+        with seeded_torch(seed), one_torch_thread():
             if fresh or self.net is None:
                 self.net = self._new_net()
             net = self.net
             # A new optimizer per call: its state is then a function of the weights alone, which
             # is all a resumed search restores.
             optimizer = torch.optim.Adam(net.parameters(), lr=s.lr, weight_decay=s.weight_decay)
-            generator = torch.Generator().manual_seed(seed)
+            generator = torch_generator(seed)
             net.train()
             order: list[int] = []
             for _ in range(total):

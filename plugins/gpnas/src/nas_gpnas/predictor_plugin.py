@@ -2,18 +2,15 @@
 
 ``nas search --plugin evolution --plugin gpnas-predictor --benchmark nb201 --dataset cifar10 ...``:
 after ``--gpnas-warmup`` trained candidates, the ones the predictor judges not worth training are
-answered with their prediction at no cost (see :mod:`nas_gpnas.filter`).
+answered with their prediction at no cost (see :mod:`nas_gpnas.filter`). The ``gpnas`` strategy
+requires this plugin; ``--gpnas-filter false`` leaves the filter out.
 """
 
 from __future__ import annotations
 
-from nas_core.config import Config, stable_seed
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.base import Capability
+from nas_core import Capability, Config, OptionGroup, declare, from_options, hookimpl, stable_seed
 
-from nas_gpnas.filter import PredictorFilter
-from nas_gpnas.options import FILTER_OPTIONS, declare, filter_settings
+from nas_gpnas.filter import FilterSettings, PredictorFilter
 
 NAS_REQUIRES = frozenset({Capability.GRAPH})
 
@@ -25,17 +22,14 @@ def full_fidelity(config: Config) -> int:
     return int(config.option("train_epochs"))
 
 
-def make_filter(config: Config) -> PredictorFilter:
-    return PredictorFilter(config.space, full_fidelity(config), filter_settings(config), stable_seed(config.seed, "gpnas-filter"))
-
-
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    declare(group, FILTER_OPTIONS)
+    group.addoption("--gpnas-filter", type=bool, default=True, help="let the GCN predictor filter the candidates (false: the alternating BOHBs alone)")
+    declare(group, FilterSettings)
 
 
 @hookimpl
 def nas_configure(config: Config) -> None:
-    if "gpnas" in config.spec.plugins:
-        return  # the gpnas plugin registers the filter itself (and refuses the combination)
-    config.register(make_filter(config))
+    settings = from_options(FilterSettings, config.options)
+    if config.option("gpnas_filter"):
+        config.register(PredictorFilter(config.space, full_fidelity(config), settings, stable_seed(config.seed, "gpnas-filter")))

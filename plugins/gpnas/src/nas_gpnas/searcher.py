@@ -1,22 +1,25 @@
-"""One BOHB over one configuration space, driven through SMAC3's ask/tell interface.
+"""One BOHB over one configuration space, driven through SMAC3's public ask/tell interfaces.
 
-SMAC's ``MultiFidelityFacade`` is BOHB's structure: Hyperband brackets (successive halving over
-budgets, here training epochs) whose configurations come from a model: the paper's Algorithm 1,
-a TPE-style pair of kernel density estimates (``sampler="kde"``, the default, :mod:`nas_gpnas.kde`),
-or SMAC's own random forest with expected improvement (``sampler="smac"``). On a
+BOHB's structure is SMAC's Hyperband intensifier: brackets of successive halving over budgets (here
+training epochs) whose configurations come from a model: the paper's Algorithm 1, a TPE-style pair
+of kernel density estimates (``sampler="kde"``, the default, :mod:`nas_gpnas.kde`), or SMAC's own
+random forest with expected improvement (``sampler="smac"``, SMAC's ``MultiFidelityFacade``). On a
 single-fidelity table the budget range is one point and every trial runs at full fidelity.
 
-Three things SMAC does not do for us:
+How SMAC is driven, and what it does not do for us:
 
-- **No output files.** SMAC writes its scenario and state when a facade is built and on every
-  ``tell``; our scenario has no output directory and saves nothing, and every ``tell`` passes
-  ``save=False``. (A search renews its facades thousands of times; the writes were a third of
-  GPNAS's own time.)
+- **Algorithm 1 needs no facade.** A facade wires a model, an acquisition function and an initial
+  design into its configuration selector, and writes its scenario and state to disk when it is
+  built; Algorithm 1 uses none of them, and a search starts thousands of rounds (below). So with
+  ``sampler="kde"`` a round is SMAC's ``Hyperband`` intensifier and a ``RunHistory``, asked and
+  told as SMAC's own optimizer does it (:class:`_HyperbandRound`). SMAC's forest needs the
+  facade's wiring; its facade is built in a scratch directory deleted at once, and every ``tell``
+  passes ``save=False``, so a search leaves no files.
 - **Rounds.** SMAC runs a configuration at most once per budget, but a GPNAS searcher must be
   able to propose one again: the child is a topology *and* operators, so the best topology has to
   be tried with other operators (and D_sk of a cell has only a few dozen members). The searcher
   keeps every observation it was told itself (Algorithm 1 models all of them), and when Algorithm 1
-  picks a configuration the current facade has run, a new round starts: a fresh facade (seeded
+  picks a configuration the current round has run, a new round starts: a fresh intensifier (seeded
   from the searcher's seed and the round) that continues Hyperband at the bracket the old one was
   starting. SMAC's own forest (``sampler="smac"``) models SMAC's run history, so with it a round
   lasts until the facade has exhausted the space, and a new round starts from nothing.
@@ -26,7 +29,7 @@ Three things SMAC does not do for us:
   proposing known children) is observed by Algorithm 1 like any answer; SMAC never suggested it,
   so SMAC's own forest (``sampler="smac"``) does not model it.
 - **Exact resume.** SMAC's generators cannot be saved; the searcher's state is the log of what it
-  was told, and loading it replays the same ask/tell sequence into fresh facades, which (being
+  was told, and loading it replays the same ask/tell sequence into fresh rounds, which (being
   seeded) propose exactly what they proposed before.
 """
 
@@ -34,29 +37,25 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from pathlib import Path
+from typing import Any, Protocol
 
-import numpy as np
 from ConfigSpace import Configuration, ConfigurationSpace
 from smac import MultiFidelityFacade, Scenario
-from smac.acquisition.maximizer.abstract_acquisition_maximizer import AbstractAcquisitionMaximizer
+from smac.acquisition.maximizer.local_and_random_search import LocalAndSortedRandomSearch
 from smac.acquisition.maximizer.local_search import LocalSearch
-from smac.initial_design.abstract_initial_design import AbstractInitialDesign
 from smac.intensifier.hyperband import Hyperband
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.model.random_forest import RandomForest
-from smac.random_design.abstract_random_design import AbstractRandomDesign
 from smac.runhistory import RunHistory
-from smac.runhistory.encoder.abstract_encoder import AbstractRunHistoryEncoder
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core.append_log import AppendLog
-from nas_core.config import stable_seed
-from nas_core.errors import PluginError
+from nas_core import AppendLog, PluginError, stable_seed
 
 from nas_gpnas.decoupling import Values, config_key, plain
 from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted
@@ -89,136 +88,97 @@ class Suggestion:
     budget: float | None
 
 
-class _SeenConfigs(list):
-    """A list of configurations whose ``in`` is a hash lookup rather than a scan of comparisons."""
-
-    def __init__(self, configs: Iterable[Configuration] = ()) -> None:
-        super().__init__(configs)
-        self._keys = {config_key(c) for c in self}
-
-    def append(self, config: Configuration) -> None:
-        super().append(config)
-        self._keys.add(config_key(config))
-
-    def __contains__(self, config: object) -> bool:
-        return isinstance(config, Configuration) and config_key(config) in self._keys
-
-
-class FastRunHistory(RunHistory):
-    """SMAC's run history with the objective bounds kept up to date in O(1) per added trial.
-
-    SMAC 2.4.1 recomputes the bounds (min and max cost of the successful trials) from every trial
-    whenever one is added, which made a GPNAS run quadratic in its asks and tells. The bounds are
-    the same: an added successful trial widens them, any other leaves them; only when a successful
-    trial is replaced (never in GPNAS's ask/tell use) are they recomputed from scratch.
-    """
-
-    _added: TrialValue | None = None
-
-    def _add(self, k: Any, v: TrialValue, status: StatusType) -> None:
-        old = self._data.get(k)
-        self._added = None if old is not None and old.status == StatusType.SUCCESS else v
-        try:
-            super()._add(k, v, status)
-        finally:
-            self._added = None
-
-    def _update_objective_bounds(self) -> None:
-        added = self._added
-        if added is None or not self._objective_bounds:
-            super()._update_objective_bounds()
-            return
-        if added.status != StatusType.SUCCESS:
-            return
-        costs = added.cost if isinstance(added.cost, list) else [added.cost]
-        assert len(costs) == self._n_objectives
-        self._objective_bounds = [
-            (np.float64(min(low, float(c))), np.float64(max(high, float(c))))
-            for (low, high), c in zip(self._objective_bounds, costs)
-        ]
-
-
-class UnsavedRunHistory(FastRunHistory):
-    """No JSON check of every field of every added trial: SMAC checks that a run history could be
-    saved, and ours never is (a tenth of a long filtered search went to ``json.dumps``)."""
-
-    def _check_json_serializable(self, *args: Any) -> None:
-        pass
-
-
 class NoIncumbentHyperband(Hyperband):
     """Hyperband without SMAC's incumbent bookkeeping: GPNAS never asks SMAC for an incumbent
     (the study keeps the best), brackets and promotions do not depend on it, and updating it on
-    every tell compared each answer with every incumbent's trials (a ninth of a long search)."""
+    every tell compared each answer with every incumbent's trials (a ninth of a long search).
+    (A facade calls ``update_incumbents`` after every tell; :class:`_HyperbandRound` never does.)"""
 
     def update_incumbents(self, config: Configuration) -> None:
         pass
 
 
-class FastConfigSelector(ConfigSelector):
-    """SMAC's configuration selector, made to scale to the thousands of answers a filtered search
-    feeds back (same proposals, less time):
+class _Round(Protocol):
+    """What a searcher asks and tells in one round: a facade, or :class:`_HyperbandRound`."""
 
-    - its list of processed configurations, tested for every challenger, gets hash lookups;
-    - the incumbent's predicted cost is computed in one batch rather than one forest call per
-      observed configuration (SMAC 2.4.1 ``_get_x_best``).
-    """
+    @property
+    def intensifier(self) -> Any: ...
 
-    @property  # type: ignore[override]
-    def _processed_configs(self) -> _SeenConfigs:
-        return self._seen
+    def ask(self) -> TrialInfo: ...
 
-    @_processed_configs.setter
-    def _processed_configs(self, configs: Iterable[Configuration]) -> None:
-        self._seen = _SeenConfigs(configs)
-
-    def _get_x_best(self, X: np.ndarray) -> tuple[np.ndarray, float]:
-        assert self._model is not None
-        means, _ = self._model.predict_marginalized(X)
-        best = int(np.argmin(means[:, 0]))
-        return X[best], float(means[best, 0])
+    def tell(self, info: TrialInfo, value: TrialValue, save: bool = ...) -> None: ...
 
 
-class _UnsavedScenario(Scenario):
-    """A scenario without an output directory, whose ``save`` writes nothing (see the module doc)."""
+class _HyperbandRound:
+    """SMAC's Hyperband intensifier and a run history, asked and told as SMAC's optimizer (``SMBO``)
+    does it, without a facade: for Algorithm 1, whose configuration selector needs none of the
+    model, acquisition function and initial design a facade builds, wires and saves to disk (see
+    the module doc). What SMBO adds, callbacks and saving, GPNAS does not use."""
 
-    def _change_output_directory(self) -> None:
-        object.__setattr__(self, "output_directory", None)
+    def __init__(self, intensifier: Hyperband, selector: ConfigSelector, runhistory: RunHistory) -> None:
+        self.intensifier = intensifier
+        self.runhistory = runhistory
+        intensifier.config_selector = selector
+        intensifier.runhistory = runhistory
+        self._trials = iter(intensifier)
 
-    def save(self) -> None:
-        pass
+    def ask(self) -> TrialInfo:
+        info = next(self._trials)
+        self.runhistory.add_running_trial(info)  # the intensifier must not hand it out again
+        return info
+
+    def tell(self, info: TrialInfo, value: TrialValue, save: bool = False) -> None:
+        self.runhistory.add(
+            config=info.config,
+            cost=value.cost,
+            time=value.time,
+            cpu_time=value.cpu_time,
+            status=value.status,
+            instance=info.instance,
+            seed=info.seed,
+            budget=info.budget,
+            starttime=value.starttime,
+            endtime=value.endtime,
+            additional_info=value.additional_info,
+            force_update=True,  # replaces the running trial
+        )
 
 
 class OrderedLocalSearch(LocalSearch):
     """SMAC's local search with its start points in a reproducible order.
 
-    SMAC 2.4.1 deduplicates the start points through a ``set`` of configurations, whose order
-    follows ``hash(repr(config))``: string hashing is salted per process, so the same seeded search
-    proposed differently in another process, and a study could not be resumed there. Sorted by
-    their vectors, the start points are the same set in the same order everywhere.
+    SMAC (2.4.1 and its successors) deduplicates the start points through a ``set`` of
+    configurations, whose order follows ``hash(repr(config))``: string hashing is salted per
+    process, so the same seeded search proposed differently in another process, and a study could
+    not be resumed there. Sorted by their vectors, the start points are the same set in the same
+    order everywhere. SMAC has no public way to order them: this overrides a private method.
     """
 
     def _get_initial_points(self, *args: Any, **kwargs: Any) -> list[Configuration]:
         return sorted(super()._get_initial_points(*args, **kwargs), key=config_key)
 
 
-class _SMACParts(NamedTuple):
-    """What a facade needs besides its scenario, intensifier and configuration selector."""
+class OrderedLocalAndSortedRandomSearch(LocalAndSortedRandomSearch):
+    """SMAC's default acquisition maximizer (``MultiFidelityFacade.get_acquisition_maximizer``)
+    with :class:`OrderedLocalSearch` as its local search. The maximizer builds its local search
+    itself, with no public way to pass another: this replaces SMAC's (a private attribute) by one
+    built from the same public arguments, and refuses a SMAC that no longer has it."""
 
-    model: RandomForest
-    maximizer: AbstractAcquisitionMaximizer
-    initial_design: AbstractInitialDesign
-    random_design: AbstractRandomDesign
-    runhistory_encoder: AbstractRunHistoryEncoder
+    def __init__(self, configspace: ConfigurationSpace, *, challengers: int, seed: int) -> None:
+        super().__init__(configspace, challengers=challengers, seed=seed)
+        if type(getattr(self, "_local_search", None)) is not LocalSearch:
+            raise PluginError("GPNAS's smac sampler does not know this SMAC version's local search")
+        self._local_search = OrderedLocalSearch(configspace, seed=seed)
 
 
-def _smac_parts(scenario: Scenario, n_initial: int) -> _SMACParts:
-    maximizer = MultiFidelityFacade.get_acquisition_maximizer(scenario, challengers=_CHALLENGERS)
-    maximizer._local_search.__class__ = OrderedLocalSearch
-    return _SMACParts(
+def _smac_facade(scenario: Scenario, intensifier: Hyperband, n_initial: int) -> MultiFidelityFacade:
+    """SMAC's multi-fidelity facade with its random forest and expected improvement (``sampler="smac"``)."""
+    return MultiFidelityFacade(
+        scenario,
+        None,
         # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves grown
         # depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
-        RandomForest(
+        model=RandomForest(
             scenario.configspace,
             log_y=True,
             n_trees=10,
@@ -229,10 +189,16 @@ def _smac_parts(scenario: Scenario, n_initial: int) -> _SMACParts:
             n_jobs=1,
             seed=scenario.seed,
         ),
-        maximizer,
-        MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial),
-        MultiFidelityFacade.get_random_design(scenario),
-        MultiFidelityFacade.get_runhistory_encoder(scenario),
+        acquisition_maximizer=OrderedLocalAndSortedRandomSearch(
+            scenario.configspace, challengers=_CHALLENGERS, seed=scenario.seed
+        ),
+        initial_design=MultiFidelityFacade.get_initial_design(scenario, n_configs=n_initial),
+        random_design=MultiFidelityFacade.get_random_design(scenario),
+        runhistory_encoder=MultiFidelityFacade.get_runhistory_encoder(scenario),
+        intensifier=intensifier,
+        config_selector=ConfigSelector(scenario),
+        logging_level=False,
+        overwrite=True,
     )
 
 
@@ -251,72 +217,59 @@ class BOHBSearcher:
         # A study file stores only the new entries of this log with each trial (it grows by every ask).
         self.log = AppendLog(label)
         self.observations = Observations(len(space))
-        self._kde_parts: _SMACParts | None = None
         self._configurations: dict[int, Configuration | None] = {}  # Algorithm 1's, by number
-        self._facade = self._new_facade()
+        self._smac: _Round = self._new_round()
         self._pending: TrialInfo | None = None
 
     # -- SMAC --------------------------------------------------------------------------------------
-    def _new_facade(self, bracket: int | None = None) -> MultiFidelityFacade:
-        """A facade for the current round, starting Hyperband at ``bracket`` (None: the first)."""
-        s = self.settings
+    def _new_round(self, bracket: int | None = None) -> _Round:
+        """The current round's SMAC, starting Hyperband at ``bracket`` (None: the first)."""
         seed = stable_seed(self.seed, self.label, self.round) % 2**31
+        if self.settings.sampler == "smac":
+            # SMAC seeds and draws from the space itself: no two rounds (or a round and the
+            # caller) may share one. A facade saves its scenario and state when it is built.
+            with tempfile.TemporaryDirectory(prefix="gpnas-smac-") as scratch:
+                scenario = self._scenario(copy.deepcopy(self.space), seed, Path(scratch))
+                smac: _Round = _smac_facade(
+                    scenario,
+                    NoIncumbentHyperband(scenario, eta=self.settings.eta),
+                    n_initial=len(self.space) + 1,  # N_min: dimensions + 1
+                )
+        else:
+            scenario = self._scenario(self.space, seed)  # nothing draws from the space or saves
+            runhistory = RunHistory()
+            selector = KDEConfigSelector(
+                scenario, self.settings.kde, seed, self.observations, self._configurations, runhistory
+            )
+            smac = _HyperbandRound(NoIncumbentHyperband(scenario, eta=self.settings.eta), selector, runhistory)
+        if bracket is not None:
+            smac.intensifier.set_state({"tracker": {}, "next_bracket": bracket})
+        return smac
+
+    def _scenario(self, space: ConfigurationSpace, seed: int, output: Path = Path("smac3_output")) -> Scenario:
+        s = self.settings
         low, high = (s.min_budget, s.max_budget) if s.multi_fidelity else (_ONE_FIDELITY, _ONE_FIDELITY)
-        scenario = _UnsavedScenario(
-            self._space_for_new_facade(),
+        return Scenario(
+            space,
             name=f"gpnas-{self.label}-{self.round}",
+            output_directory=output,
             deterministic=True,
             n_trials=2**31 - 1,  # the nas budget decides when to stop
             min_budget=low,
             max_budget=high,
             seed=seed,
         )
-        if s.sampler == "kde":
-            selector: ConfigSelector = KDEConfigSelector(scenario, s.kde, seed, self.observations, self._configurations)
-            # SMAC wires a model and its acquisition into every facade; Algorithm 1 uses none of
-            # them, so one set serves every round (building them was a fifth of a long search)
-            self._kde_parts = self._kde_parts or _smac_parts(scenario, n_initial=0)
-            parts = self._kde_parts
-        else:
-            selector = FastConfigSelector(scenario)
-            parts = _smac_parts(scenario, n_initial=len(self.space) + 1)  # N_min: dimensions + 1
-        facade = MultiFidelityFacade(
-            scenario,
-            None,
-            model=parts.model,
-            acquisition_maximizer=parts.maximizer,
-            initial_design=parts.initial_design,
-            random_design=parts.random_design,
-            runhistory_encoder=parts.runhistory_encoder,
-            intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=s.eta),
-            config_selector=selector,
-            logging_level=False,
-            overwrite=True,
-        )
-        # the same objects every SMAC component holds, with less bookkeeping (see the classes)
-        facade.runhistory.__class__ = UnsavedRunHistory
-        facade.intensifier.__class__ = NoIncumbentHyperband
-        if bracket is not None:
-            facade.intensifier.set_state({"tracker": {}, "next_bracket": bracket})
-        return facade
-
-    def _space_for_new_facade(self) -> ConfigurationSpace:
-        """SMAC seeds and draws from the space object itself, so no two live facades (or a facade
-        and the caller) may share one: the first facade gets a copy, and every later one takes
-        over the copy of the facade it replaces (which never draws again), reseeded by SMAC."""
-        retiring = getattr(self, "_facade", None)
-        return retiring.scenario.configspace if retiring is not None else copy.deepcopy(self.space)
 
     def _ask_info(self) -> TrialInfo:
-        starting = self._facade.intensifier.get_state().get("next_bracket")  # Hyperband's, if it starts one
+        starting = self._smac.intensifier.get_state().get("next_bracket")  # Hyperband's, if it starts one
         try:
-            return self._facade.ask()
+            return self._smac.ask()
         except RepeatWanted:
             self.renew(bracket=starting or 0)
         except (ConfigurationSpaceExhaustedException, StopIteration):
             self.renew()
         try:
-            return self._facade.ask()
+            return self._smac.ask()
         except (RepeatWanted, ConfigurationSpaceExhaustedException, StopIteration) as exc:
             raise PluginError(f"GPNAS's {self.label} searcher cannot propose any configuration") from exc
 
@@ -324,7 +277,7 @@ class BOHBSearcher:
         """Start a new round: a fresh facade (an unanswered suggestion is dropped) that starts
         Hyperband at ``bracket`` (None: the first); what was told is kept."""
         self.round += 1
-        self._facade = self._new_facade(bracket)
+        self._smac = self._new_round(bracket)
         self._pending = None
         self.log.append(bracket)
 
@@ -343,7 +296,7 @@ class BOHBSearcher:
         if info is None:
             raise RuntimeError(f"{self.label}: tell() without ask()")
         status = StatusType.CRASHED if crashed else StatusType.SUCCESS
-        self._facade.tell(info, TrialValue(cost=float(cost), status=status), save=False)
+        self._smac.tell(info, TrialValue(cost=float(cost), status=status), save=False)
         budget = info.budget if self.settings.multi_fidelity else None
         if not known:
             self.observations.add(info.budget, info.config.get_array(), float(cost))
@@ -371,7 +324,7 @@ class BOHBSearcher:
         self.log = AppendLog(self.label)
         self.observations = Observations(len(self.space))
         self._pending = None
-        self._facade = self._new_facade()
+        self._smac = self._new_round()
         for entry in state["log"]:
             if entry is None or isinstance(entry, int):  # what the ask (or the strategy) did then
                 self.renew(entry)

@@ -43,13 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.budget import Budget, budget_status
-from nas_core.errors import ArchitectureError, PluginError
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
+from nas_core import (
+    Architecture, ArchitectureError, Budget, Candidate, PluginError, Result, SearchSpace, Status,
+    StudyView, budget_status, hookimpl,
+)
 
 from nas_gpnas.decoupling import Decoupling, Values, random_values
 from nas_gpnas.searcher import BOHBSearcher, Suggestion

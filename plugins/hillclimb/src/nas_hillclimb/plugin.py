@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from nas_core import Candidate, Capability, Config, Result, SearchSpace, StudyView, hookimpl
-from nas_core.architecture import Architecture
+from nas_core import (
+    Architecture, Candidate, Capability, Config, Result, SearchSpace, StudyView, hookimpl,
+)
 
 NAS_REQUIRES = frozenset({Capability.SAMPLE, Capability.NEIGHBOURS})
 

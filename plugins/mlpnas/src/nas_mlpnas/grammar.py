@@ -22,11 +22,10 @@ from typing import Protocol, cast
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ConfigError
-from nas_core.spaces.base import Capability, SearchSpace
-from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
-from nas_core.spaces.table import TableArch, TableSpace
+from nas_core import (
+    Architecture, Capability, ConfigError, MLPChain, MLPSpace, MLP_DROPOUT, SearchSpace, TableArch,
+    TableSpace,
+)
 
 END = "<end>"
 
@@ -56,8 +55,8 @@ class ChainGrammar:
         self.vocabulary: tuple[str, ...] = (*space.vocabulary, END)
         self.max_layers = space.max_layers
         self._end = len(self.vocabulary) - 1
-        self._dropout = self.vocabulary.index(DROPOUT)
-        self._dense = np.array([token not in (DROPOUT, END) for token in self.vocabulary])
+        self._dropout = self.vocabulary.index(MLP_DROPOUT)
+        self._dense = np.array([token not in (MLP_DROPOUT, END) for token in self.vocabulary])
 
     def allowed(self, prefix: Sequence[int]) -> np.ndarray:
         mask = np.zeros(len(self.vocabulary), dtype=bool)

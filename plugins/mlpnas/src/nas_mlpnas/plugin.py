@@ -13,40 +13,19 @@ trains children for up to 10 epochs with early stopping after 3: ``--train-epoch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from nas_core import (
+    Config, ConfigError, MLPSpace, OptionGroup, TrainSettings, declare, from_options, hookimpl,
+)
 
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.spaces.mlp import MLPSpace
-
-if TYPE_CHECKING:  # torch is imported only by runs that use the plugin
-    from nas_mlpnas.strategy import Settings
+from nas_mlpnas.settings import ControllerSettings
 
 # No NAS_REQUIRES: the controller needs the MLP space *or* DECISIONS, which grammar_for checks.
 
 
 @hookimpl
 def nas_addoption(group: OptionGroup) -> None:
-    add = group.addoption
-    add("--mlpnas-hidden", type=int, default=128, help="LSTM hidden size of the controller (paper 5.1: 128)")
-    add("--mlpnas-epochs", type=int, default=10, help="controller epochs, 0: until the budget is spent (paper 5.1: 10)")
-    add("--mlpnas-batch", type=int, default=10, help="architectures sampled per controller epoch (paper 5.1: 10)")
-    add("--mlpnas-lr", type=float, default=0.01, help="controller Adam learning rate (paper 5.1: 0.01)")
-    add("--mlpnas-lr-decay", type=float, default=0.1, help="learning rate lr/(1+decay*updates), Keras' decay (paper 5.1: 0.1)")
-    add("--mlpnas-steps", type=int, default=1, help="controller updates per controller epoch")
-    add("--mlpnas-discount", type=float, default=0.9, help="discount of the reward over the tokens (reference code: 0.9)")
-    add("--mlpnas-baseline-decay", type=float, default=0.9, help="decay of the moving-average reward baseline")
-    add("--mlpnas-predictor", type=bool, default=False, help="train the accuracy-predictor head on the LSTM (paper 4.2)")
-    add("--mlpnas-adversarial", type=float, default=0.0, help="reward bonus per point the predictor missed by (paper 4.2; needs the predictor)")
-    add("--mlpnas-sharing", type=bool, default=False, help="one-shot bigram weight sharing between children (paper 4.1; --space mlp)")
-
-
-def _settings(config: Config) -> Settings:
-    from nas_mlpnas.strategy import Settings
-
-    return Settings(**{name: config.option(f"mlpnas_{name}") for name in Settings.__dataclass_fields__})
+    declare(group, ControllerSettings)
+    group.addoption("--mlpnas-sharing", type=bool, default=False, help="one-shot bigram weight sharing between children (paper 4.1; --space mlp)")
 
 
 @hookimpl
@@ -54,7 +33,7 @@ def nas_configure(config: Config) -> None:
     from nas_mlpnas.grammar import grammar_for
     from nas_mlpnas.strategy import MLPNAS, ControllerCheckpoint
 
-    strategy = MLPNAS(grammar_for(config.space), _settings(config), config.rng("mlpnas"))
+    strategy = MLPNAS(grammar_for(config.space), from_options(ControllerSettings, config.options), config.rng("mlpnas"))
     config.register(strategy)
     config.register(ControllerCheckpoint(strategy))
     if config.option("mlpnas_sharing"):
@@ -64,14 +43,11 @@ def nas_configure(config: Config) -> None:
 def _register_sharing(config: Config) -> None:
     if not isinstance(config.space, MLPSpace) or config.benchmark is not None or config.dataset is None:
         raise ConfigError("--mlpnas-sharing shares trained weights: it needs --space mlp with a --dataset to train on")
-    from nas_core.builtin.train import settings_from
-    from nas_core.training.device import resolve_device
-    from nas_core.training.fit import DeviceData
+    from nas_core import device_data
     from nas_mlpnas.sharing import SharedWeightsEstimator
 
-    repeats = config.option("train_repeats")
-    data = DeviceData(config.dataset, resolve_device(config.device))
-    estimator = SharedWeightsEstimator(config.space, data, settings_from(config.options), config.seed, repeats)
+    settings = from_options(TrainSettings, config.options)
+    estimator = SharedWeightsEstimator(config.space, device_data(config.dataset, config.device), settings, config.seed, settings.repeats)
     config.register(estimator)
     for number, shard in enumerate(estimator.store.shards):
         config.register(shard, f"BigramShard{number:03d}")

@@ -19,13 +19,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from nas_core.architecture import Architecture
-from nas_core.builtin.train import TrainEstimator
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.mlp import DROPOUT, MLPChain, MLPSpace
-from nas_core.study import StudyView
-from nas_core.training.fit import DeviceData, TrainSettings
-from nas_core.types import Candidate, Result
+from nas_core import (
+    Architecture, Candidate, DeviceData, MLPChain, MLPSpace, MLP_DROPOUT, Result, StudyView,
+    TrainEstimator, TrainSettings, hookimpl,
+)
 
 INPUT, OUTPUT = "<input>", "<output>"
 SHARDS = 256
@@ -34,7 +31,7 @@ Bigram = tuple[str, str]
 
 def bigrams(arch: MLPChain) -> list[Bigram]:
     """The bigram of every dense layer of the built network, the output layer's included, in order."""
-    dense = [token for token in arch.layers if token != DROPOUT]
+    dense = [token for token in arch.layers if token != MLP_DROPOUT]
     return list(zip([INPUT, *dense], [*dense, OUTPUT]))
 
 
@@ -134,7 +131,7 @@ class SharedWeightsEstimator(TrainEstimator):
     def nas_estimate(self, candidate: Candidate, study: StudyView) -> Result:
         assert isinstance(candidate.arch, MLPChain)
         self.builder.built.clear()
-        result = super().nas_estimate(candidate, study)
+        result = self.estimate(candidate)
         kept, inherited = self.builder.built[0]  # the core keeps the first repeat's model
         self.store.remember(candidate.arch, kept)
         return replace(result, info={**result.info, "bigrams_inherited": inherited, "bigrams": len(bigrams(candidate.arch))})

@@ -28,52 +28,18 @@ from typing import Any
 import numpy as np
 import torch
 
-from nas_core.errors import ConfigError
-from nas_core.hookspecs import hookimpl
-from nas_core.spaces.base import SearchSpace
-from nas_core.study import StudyView
-from nas_core.types import Candidate, Result, Status
-from nas_core.training.device import one_torch_thread
+from nas_core import (
+    Candidate, Result, SearchSpace, Status, StudyView, hookimpl, one_torch_thread, seeded_torch,
+)
 
 from nas_mlpnas.controller import Controller, step_masks
 from nas_mlpnas.grammar import Grammar
 from nas_mlpnas.reinforce import MovingBaseline, RewardStats, discounts
+from nas_mlpnas.settings import ControllerSettings
 
 ORIGIN = "mlpnas"
 GRADIENT_CLIP = 1.0  # the reference code's Keras clipnorm
 MAX_RESAMPLES = 100  # draws per proposal before a converged controller may repeat itself
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The controller's hyper-parameters; defaults are the paper's (section 5.1)."""
-
-    hidden: int = 128
-    epochs: int = 10  # controller epochs; 0: until the budget is spent
-    batch: int = 10  # architectures sampled per controller epoch
-    lr: float = 0.01
-    lr_decay: float = 0.1
-    steps: int = 1  # Adam steps per controller epoch
-    discount: float = 0.9
-    baseline_decay: float = 0.9
-    predictor: bool = False
-    adversarial: float = 0.0
-
-    def __post_init__(self) -> None:
-        for name, low in (("hidden", 1), ("epochs", 0), ("batch", 1), ("steps", 1), ("lr_decay", 0.0), ("adversarial", 0.0)):
-            if getattr(self, name) < low:
-                raise ConfigError(f"{_flag(name)} must be at least {low}, got {getattr(self, name)}")
-        if self.lr <= 0:
-            raise ConfigError(f"{_flag('lr')} must be positive, got {self.lr}")
-        for name in ("discount", "baseline_decay"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"{_flag(name)} must be in [0, 1], got {getattr(self, name)}")
-        if self.adversarial and not self.predictor:
-            raise ConfigError(f"{_flag('adversarial')} rewards surprising the predictor: add {_flag('predictor')} true")
-
-
-def _flag(name: str) -> str:
-    return "--mlpnas-" + name.replace("_", "-")
 
 
 @dataclass
@@ -102,13 +68,12 @@ class EpochRecord:
 
 
 class MLPNAS:
-    def __init__(self, grammar: Grammar, settings: Settings, rng: np.random.Generator) -> None:
+    def __init__(self, grammar: Grammar, settings: ControllerSettings, rng: np.random.Generator) -> None:
         self.grammar = grammar
         self.settings = settings
         self.rng = rng
         self.index = {token: i for i, token in enumerate(grammar.vocabulary)}
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(int(rng.integers(2**63)))
+        with seeded_torch(int(rng.integers(2**63))):
             self.controller = Controller(len(grammar.vocabulary), settings.hidden)
         self.optimizer = torch.optim.Adam(self.controller.parameters(), lr=settings.lr)
         self.baseline = MovingBaseline(settings.baseline_decay)

@@ -8,10 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.errors import NasError, TrialError
-from nas_core.spaces.base import SearchSpace
-from nas_core.types import Result
+from nas_core import Architecture, NasError, Result, SearchSpace, TrialError
 from nas_nag.labels import Indicator, indicator_value, tertiles
 
 MIN_RECORDS = 3  # one per third, at least

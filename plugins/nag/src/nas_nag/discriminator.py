@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from nas_core.graph import CellGraph
+from nas_core import CellGraph
 from nas_nag.generator import Dropout, GeneratedBatch, LabelEmbeddings
 from nas_nag.settings import GANSettings
 
@@ -24,7 +24,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # torch-geometric's own imports
     from torch_geometric.data import Batch, Data
 
-    from nas_core.graphnn import GCNEncoder, graph_data
+    from nas_core import GCNEncoder, graph_data
 
 
 class Discriminator(nn.Module):

@@ -25,9 +25,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError
-from nas_core.graph import CellGraph
+from nas_core import Architecture, ArchitectureError, CellGraph, seeded_torch, torch_generator
 from nas_nag.discriminator import Batch, Discriminator
 from nas_nag.generator import Generator
 from nas_nag.grammar import CellGrammar
@@ -63,8 +61,7 @@ class NAG:
         self.settings = settings
         self.label_classes = tuple(label_classes)
         self.seed = seed
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             self.generator = Generator(grammar, label_classes, settings)
             self.discriminator = Discriminator(grammar.graph_vocabulary, label_classes, settings)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=settings.lr, betas=BETAS)
@@ -92,8 +89,7 @@ class NAG:
         iterations = 0
         self.generator.train()
         self.discriminator.train()
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with seeded_torch(seed):
             for epoch in range(epochs):
                 totals = np.zeros(4)
                 order = torch.randperm(len(real))
@@ -165,7 +161,7 @@ class NAG:
         """One graph per row of ``labels`` (class indices per conditioning indicator), noise from ``rng``."""
         rows = np.asarray(labels, dtype=np.int64).reshape(-1, len(self.label_classes))
         z = rng.standard_normal((len(rows), self.settings.noise_dim)).astype(np.float32)
-        noise = torch.Generator().manual_seed(int(rng.integers(2**63)))
+        noise = torch_generator(int(rng.integers(2**63)))
         samples: list[Sample] = []
         for start in range(0, len(rows), SAMPLE_CHUNK):
             chunk = slice(start, start + SAMPLE_CHUNK)

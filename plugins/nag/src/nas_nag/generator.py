@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from nas_core.graph import CellGraph
+from nas_core import CellGraph
 from nas_nag.grammar import CellGrammar
 from nas_nag.settings import GANSettings
 

@@ -22,12 +22,10 @@ from dataclasses import dataclass
 
 import torch
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.graph import INPUT, OUTPUT, CellGraph
-from nas_core.spaces.base import SearchSpace
-from nas_core.spaces.nb201 import OPS as NB201_OPS
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core import (
+    Architecture, ArchitectureError, CELL_INPUT, CELL_OUTPUT, CellGraph, ConfigError, NB201Cell,
+    NB201Space, NB201_OPS, SearchSpace,
+)
 from nas_nag.opendomain import MIN_NODES, OpenDomainSpace
 
 
@@ -52,12 +50,12 @@ class CellGrammar(ABC):
     @property
     def generated_vocabulary(self) -> tuple[str, ...]:
         """What the generator's AddNode chooses from."""
-        return (*self.ops, OUTPUT)
+        return (*self.ops, CELL_OUTPUT)
 
     @property
     def graph_vocabulary(self) -> tuple[str, ...]:
         """Every node label of a graph (the discriminator's one-hot features)."""
-        return (INPUT, *self.ops, OUTPUT)
+        return (CELL_INPUT, *self.ops, CELL_OUTPUT)
 
     @abstractmethod
     def op_mask(self, t: int) -> torch.Tensor:
@@ -112,8 +110,8 @@ class NB201Grammar(CellGrammar):
     def from_graph(self, graph: CellGraph) -> NB201Cell:
         if graph.num_nodes != self.max_nodes or graph.adjacency != self.template.adjacency:
             raise ArchitectureError("the graph does not have the shape of an NB201 cell")
-        if graph.ops[0] != INPUT or graph.ops[-1] != OUTPUT:
-            raise ArchitectureError(f"an NB201 cell graph runs from {INPUT} to {OUTPUT}, got {graph.ops}")
+        if graph.ops[0] != CELL_INPUT or graph.ops[-1] != CELL_OUTPUT:
+            raise ArchitectureError(f"an NB201 cell graph runs from {CELL_INPUT} to {CELL_OUTPUT}, got {graph.ops}")
         return NB201Cell(tuple(graph.ops[1:-1]))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nas_core.errors import ConfigError, NasError
+from nas_core import ConfigError, NasError
 
 CLASSES = 3  # tertiles
 

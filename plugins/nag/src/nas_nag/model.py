@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.spaces.base import SearchSpace
+from nas_core import Architecture, SearchSpace
 from nas_nag.dataset import NASRecord, label_matrix
 from nas_nag.gan import NAG, TrainReport
 from nas_nag.grammar import CellGrammar

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from nas_core.networks.common import output_units
+from nas_core import output_units
 from nas_nag.opendomain import DAGCell
 
 

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
 
-from nas_core.architecture import Architecture
-from nas_core.errors import ArchitectureError, ConfigError
-from nas_core.graph import INPUT, OUTPUT, CellGraph, canonical_hash
-from nas_core.spaces.base import SearchSpace
+from nas_core import (
+    Architecture, ArchitectureError, CELL_INPUT, CELL_OUTPUT, CellGraph, ConfigError, SearchSpace,
+    canonical_cell_hash,
+)
 
 if TYPE_CHECKING:
     import torch
@@ -65,7 +65,7 @@ class DAGCell:
         rows = [[0] * n for _ in range(n)]
         for i, j in self.edges:
             rows[i][j] = 1
-        return CellGraph((INPUT, *self.ops, OUTPUT), tuple(tuple(row) for row in rows))
+        return CellGraph((CELL_INPUT, *self.ops, CELL_OUTPUT), tuple(tuple(row) for row in rows))
 
     def predecessors(self) -> list[list[int]]:
         """Inputs of every node, by node (empty for the input node)."""
@@ -80,7 +80,7 @@ class DAGCell:
 
     @cached_property
     def _key(self) -> str:
-        labels = [INPUT, *self.ops, OUTPUT]
+        labels = [CELL_INPUT, *self.ops, CELL_OUTPUT]
         preds = self.predecessors()
 
         def sources(v: int) -> list[int]:
@@ -89,7 +89,7 @@ class DAGCell:
         kept = [v for v in range(self.num_nodes) if labels[v] != IDENTITY]
         index = {v: k for k, v in enumerate(kept)}
         edges = [(index[s], index[v]) for v in kept for s in sources(v)]
-        return "nag-dag:" + canonical_hash([labels[v] for v in kept], edges)
+        return "nag-dag:" + canonical_cell_hash([labels[v] for v in kept], edges)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ops": list(self.ops), "edges": [list(e) for e in self.edges]}
@@ -149,8 +149,8 @@ class OpenDomainSpace(SearchSpace):
 
     def from_graph(self, graph: CellGraph) -> DAGCell:
         """The cell of a node-op DAG (the inverse of ``to_graph``); raises ArchitectureError."""
-        if graph.num_nodes < 2 or graph.ops[0] != INPUT or graph.ops[-1] != OUTPUT:
-            raise ArchitectureError(f"a cell graph runs from {INPUT} to {OUTPUT}, got ops {graph.ops}")
+        if graph.num_nodes < 2 or graph.ops[0] != CELL_INPUT or graph.ops[-1] != CELL_OUTPUT:
+            raise ArchitectureError(f"a cell graph runs from {CELL_INPUT} to {CELL_OUTPUT}, got ops {graph.ops}")
         arch = DAGCell(tuple(graph.ops[1:-1]), tuple(graph.edges()))
         self.validate(arch)
         return arch

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 
-from nas_core.errors import ArchitectureError
-from nas_core.spaces.base import SearchSpace
+from nas_core import ArchitectureError, SearchSpace
 from nas_nag.gan import Sample
 
 

@@ -16,14 +16,11 @@ from typing import Protocol
 
 import numpy as np
 
-from nas_core.benchmarks.base import Benchmark
-from nas_core.budget import BudgetStatus, budget_status
-from nas_core.config import Config
-from nas_core.errors import ConfigError
-from nas_core.study import StudyView
+from nas_core import Benchmark, BudgetStatus, Config, ConfigError, StudyView, budget_status
 from nas_nag.dataset import NASRecord, draw_distinct, query_records
 from nas_nag.opendomain import OpenDomainSpace
-from nas_nag.supernet import SupernetSettings, build_with_supernet
+from nas_nag.settings import SupernetSettings
+from nas_nag.supernet import build_with_supernet
 
 
 @dataclass(frozen=True)
@@ -48,12 +45,11 @@ class TableSource:
 
 class SupernetSource:
     def __init__(self, config: Config, settings: SupernetSettings, with_flops: bool) -> None:
-        from nas_core.training.device import resolve_device
-        from nas_core.training.fit import DeviceData
+        from nas_core import device_data
 
         assert isinstance(config.space, OpenDomainSpace) and config.dataset is not None
         self.space = config.space
-        self.data = DeviceData(config.dataset, resolve_device(config.device))
+        self.data = device_data(config.dataset, config.device)
         self.settings = settings
         self.with_flops = with_flops
 

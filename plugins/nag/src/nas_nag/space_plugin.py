@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nas_core.hookspecs import hookimpl
-from nas_core.options import OptionGroup
-from nas_core.registry import Registry
+from nas_core import OptionGroup, Registry, hookimpl
 from nas_nag.opendomain import OpenDomainSpace
 
 

@@ -24,30 +24,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from nas_core.errors import ConfigError
-from nas_core.training.fit import DeviceData, accuracy, loss_target
-from nas_core.training.measure import mflops, params_millions
+from nas_core import DeviceData, accuracy, loss_target, mflops, params_millions, seeded_torch
 from nas_nag.dataset import NASRecord
 from nas_nag.network import CellNetwork, make_op, sum_of
 from nas_nag.opendomain import DAGCell, OpenDomainSpace
-
-
-@dataclass(frozen=True)
-class SupernetSettings:
-    epochs: int = 150
-    batch_size: int = 96
-    lr: float = 0.025
-    weight_decay: float = 3e-4
-    keep_prob: float = 0.9
-    label_smoothing: float = 0.1
-
-    def __post_init__(self) -> None:
-        if self.epochs < 1 or self.batch_size < 1:
-            raise ConfigError(f"--nag-supernet-epochs and --nag-supernet-batch-size must be at least 1, got {self.epochs} and {self.batch_size}")
-        if self.lr <= 0 or self.weight_decay < 0:
-            raise ConfigError(f"--nag-supernet-lr must be positive and --nag-supernet-weight-decay >= 0, got {self.lr} and {self.weight_decay}")
-        if not 0 < self.keep_prob <= 1 or not 0 <= self.label_smoothing < 1:
-            raise ConfigError(f"--nag-supernet-keep-prob must be in (0, 1] and --nag-supernet-label-smoothing in [0, 1), got {self.keep_prob} and {self.label_smoothing}")
+from nas_nag.settings import SupernetSettings
 
 
 def drop_path(x: torch.Tensor, keep_prob: float) -> torch.Tensor:
@@ -119,8 +100,7 @@ def build_with_supernet(
     """
     started = time.perf_counter()
     shape, classes = data.dataset.input_shape, data.dataset.num_classes
-    with torch.random.fork_rng(devices=[data.device.index or 0] if data.device.type == "cuda" else []):
-        torch.manual_seed(seed)
+    with seeded_torch(seed, data.device):
         net = supernet_for(space, shape, classes).to(data.device)
         steps = -(-len(data.x_train) // settings.batch_size) * settings.epochs
         optimizer = torch.optim.SGD(net.parameters(), lr=settings.lr, momentum=0.9, weight_decay=settings.weight_decay)

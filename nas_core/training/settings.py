@@ -1,0 +1,20 @@
+"""``--train-*``: how the core's training estimator trains a candidate (torch-free, for options)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nas_core.settings import Settings, setting
+from nas_core.training import OPTIMIZERS
+
+
+@dataclass(frozen=True)
+class TrainSettings(Settings, prefix="train"):
+    epochs: int = setting(20, "epochs per trial when a candidate names no fidelity", at_least=1)
+    batch_size: int = setting(64, "mini-batch size", at_least=1)
+    lr: float = setting(1e-3, "learning rate", above=0)
+    optimizer: str = setting("adam", "adam, or sgd with Nesterov momentum 0.9", choices=OPTIMIZERS)
+    weight_decay: float = setting(0.0, "L2 weight decay", at_least=0)
+    patience: int = setting(0, "early stopping patience in epochs (0: off)", at_least=0)
+    # The estimator's, not one training's: it trains every candidate from this many seeds.
+    repeats: int = setting(1, "train every candidate from this many seeds and average", at_least=1)

@@ -1,0 +1,3 @@
+"""A second plugin requiring the counter, through the first one as well."""
+
+NAS_PLUGINS = ("nastest_plugins.counter", "nastest_plugins.counting")

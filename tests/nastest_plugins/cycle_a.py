@@ -1,0 +1,3 @@
+"""Requires cycle_b, which requires this one."""
+
+NAS_PLUGINS = ("nastest_plugins.cycle_b",)

@@ -1,0 +1,1 @@
+"""Coordinate search for nas (see plugin.py)."""
