@@ -60,6 +60,7 @@ from nas_core.config import stable_seed
 from nas_core.errors import PluginError
 
 from nas_gpnas.decoupling import Values, config_key, plain
+from nas_gpnas.forest_selector import ForestConfigSelector
 from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted
 
 logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
@@ -198,7 +199,7 @@ def _smac_facade(scenario: Scenario, intensifier: Hyperband, n_initial: int) -> 
         random_design=MultiFidelityFacade.get_random_design(scenario),
         runhistory_encoder=MultiFidelityFacade.get_runhistory_encoder(scenario),
         intensifier=intensifier,
-        config_selector=ConfigSelector(scenario),
+        config_selector=ForestConfigSelector(scenario),
         logging_level=False,
         overwrite=True,
     )
