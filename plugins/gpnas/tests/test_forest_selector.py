@@ -18,8 +18,7 @@ from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
 def test_the_incumbent_is_the_one_smac_predicts_and_processed_configs_are_found() -> None:
     searcher = BOHBSearcher("operators", Decoupling.of(NB201Space()).operator_space(), BOHBSettings(sampler="smac"), seed=3)
     for k in range(30):
-        searcher.ask()
-        searcher.tell(float(k % 4))  # many ties: the first of equal means must win
+        searcher.tell(searcher.ask(), float(k % 4))  # many ties: the first of equal means must win
     selector = searcher._smac._config_selector  # type: ignore[attr-defined]
     assert isinstance(selector, ForestConfigSelector)
     _, _, X = selector._collect_data()
