@@ -79,6 +79,13 @@ def nas_configure(config: Config) -> None:
     if not 0.0 <= skip_dropout < 1.0:
         raise ConfigError(f"--gpnas-skip-dropout must be in [0, 1), got {skip_dropout}")
     space = config.space
+    if skip_dropout > 0 and config.spec.parallel and hasattr(space, "skip_dropout"):
+        # The blocker wraps the estimate in the driver; a Dask worker builds and trains the child
+        # from the architecture alone, without it. Refused rather than silently left out.
+        raise ConfigError(
+            "the skip-connection blocker cannot reach Dask workers (they train without it): "
+            "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process"
+        )
     decoupling = Decoupling.of(space)
     settings, fidelities = bohb_settings(config)
     topology = fixed_topology(config, decoupling)
