@@ -32,10 +32,10 @@ the spaces are exhausted and GPNAS proposes nothing more, which ends the run.
 
 Several children may be in flight (``--workers``; the paper, too, samples children in parallel):
 ``nas_propose`` makes as many as it is asked for, each from its own suggestions, and a result is
-told to the suggestions of the child it answers, in the order results arrive. The answers of a
-proposal the loop answered from the study are told as known. A child proposed while the same child
-is still in flight waits for its result and gets it as a duplicate (``Status.CACHED``), told as
-known. In one process one child is in flight at a time, and runs are as before.
+told to the suggestions of the child it answers, in the order results arrive. A child proposed
+while the same child is still in flight waits for its result and gets it as a duplicate
+(``Status.CACHED``), told as known. In one process one child is in flight at a time, and runs are
+as before.
 
 With ``--gpnas-topology`` the topology is fixed and only the operator searcher runs (the stability
 analysis of paper IV.E).
