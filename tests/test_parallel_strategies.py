@@ -27,7 +27,7 @@ def test_gpnas_refuses_a_skip_connection_blocker_the_workers_would_not_apply() -
     done = nas("search", "--plugin", "gpnas", "--space", "nb201-gen", "--dataset", "digits", "--budget", "2",
                "--workers", "2")  # fmt: skip
     assert done.returncode != 0
-    assert done.stderr.strip().splitlines() == [
+    assert done.stderr.strip().splitlines()[-1] == (  # after any warning of Dask's (a dashboard port in use)
         "error: the skip-connection blocker cannot reach Dask workers (they train without it): "
         "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process"
-    ]
+    )
