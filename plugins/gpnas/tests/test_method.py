@@ -22,7 +22,7 @@ from nas_gpnas.filter import Example, FilterSettings, PredictorFilter
 from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas import strategy
-from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
+from nas_gpnas.searcher import BOHBSearcher, BOHBSettings, Suggestion
 
 SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
 
@@ -81,9 +81,9 @@ def test_algorithm_1_learns_where_the_good_configurations_are() -> None:
     searcher = BOHBSearcher("operators", space, settings, seed=1)
     costs = []
     for _ in range(60):
-        values = searcher.ask().values
-        cost = float(sum(v != "nor_conv_3x3" for v in values.values()))
-        searcher.tell(cost)
+        suggestion = searcher.ask()
+        cost = float(sum(v != "nor_conv_3x3" for v in suggestion.values.values()))
+        searcher.tell(suggestion, cost)
         costs.append(cost)
     assert np.mean(costs[30:]) < np.mean(costs[:15])
 
@@ -94,9 +94,9 @@ def test_algorithm_1_proposes_a_good_topology_again_and_keeps_what_it_learned() 
     searcher = BOHBSearcher("topology", d.topology_space(), BOHBSettings(sampler="kde"), seed=3)
     asked = []
     for _ in range(120):
-        values = searcher.ask().values
-        searcher.tell(float(sum(v == MISSING for v in values.values())))  # the full cell is best
-        asked.append(values)
+        suggestion = searcher.ask()
+        searcher.tell(suggestion, float(sum(v == MISSING for v in suggestion.values.values())))  # the full cell is best
+        asked.append(suggestion.values)
     full = [all(v == PRESENT for v in values.values()) for values in asked]
     assert sum(full[60:]) >= 10  # proposed again and again, not once per pass over D_sk
     assert searcher.round > 0 and len(searcher.observations.largest_budget_with(1)[0]) == 120
@@ -104,10 +104,8 @@ def test_algorithm_1_proposes_a_good_topology_again_and_keeps_what_it_learned() 
 
 def test_a_known_child_is_not_a_new_observation() -> None:
     searcher = BOHBSearcher("operators", Decoupling.of(NB201Space()).operator_space(), BOHBSettings(), seed=4)
-    searcher.ask()
-    searcher.tell(1.0)
-    searcher.ask()
-    searcher.tell(1.0, known=True)
+    searcher.tell(searcher.ask(), 1.0)
+    searcher.tell(searcher.ask(), 1.0, known=True)
     assert len(searcher.observations.largest_budget_with(1)[0]) == 1
 
 
@@ -124,10 +122,10 @@ def test_the_smac_forest_sampler_proposes_distinct_allowed_topologies() -> None:
     searcher = BOHBSearcher("topology", d.topology_space(), BOHBSettings(sampler="smac"), seed=2)
     seen = []
     for k in range(12):
-        values = searcher.ask().values
-        assert d.connected(values)
-        seen.append(tuple(sorted(values.items())))
-        searcher.tell(float(k))
+        suggestion = searcher.ask()
+        assert d.connected(suggestion.values)
+        seen.append(tuple(sorted(suggestion.values.items())))
+        searcher.tell(suggestion, float(k))
     assert len(set(seen)) == len(seen)
 
 
@@ -135,12 +133,13 @@ _SMAC_PROPOSALS = """
 import json
 from nas_core.spaces.nb201 import NB201Space
 from nas_gpnas.decoupling import Decoupling
-from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
+from nas_gpnas.searcher import BOHBSearcher, BOHBSettings, Suggestion
 searcher = BOHBSearcher("operators", Decoupling.of(NB201Space()).operator_space(), BOHBSettings(sampler="smac"), seed=3)
 proposed = []
 for k in range(25):
-    proposed.append(searcher.ask().values)
-    searcher.tell(float(k % 5))
+    suggestion = searcher.ask()
+    proposed.append(suggestion.values)
+    searcher.tell(suggestion, float(k % 5))
 print(json.dumps(proposed))
 """
 
@@ -162,14 +161,74 @@ def test_a_searcher_replays_its_history_exactly(budgets: tuple[float | None, flo
     first = BOHBSearcher("topology", space, settings, seed=5)
     rng = np.random.default_rng(0)
     for k in range(60):
-        first.ask()
-        first.tell(float(k % 7), known=k % 10 == 0)
+        first.tell(first.ask(), float(k % 7), known=k % 10 == 0)
         if k % 9 == 0:  # a random child GPNAS drew itself
             first.observe(random_values(space, rng), settings.max_budget, float(k % 5))
     assert first.round > 0  # the replay goes through new rounds too
     second = BOHBSearcher("topology", space, settings, seed=5)
     second.load_state_dict(first.state_dict())
     assert [first.ask() for _ in range(1)] == [second.ask()]
+
+
+def told(searcher: BOHBSearcher) -> list[tuple[dict, float]]:
+    """(values, cost) of every answer in a searcher's log, in the order told."""
+    asked = [e["asked"] for e in searcher.log if isinstance(e, dict) and "asked" in e]
+    answers = []
+    for entry in searcher.log:
+        if isinstance(entry, (tuple, list)):
+            answers.append((entry[0], entry[2]))
+        elif isinstance(entry, dict) and "told" in entry:
+            answers.append((asked[entry["told"]], entry["cost"]))
+    return answers
+
+
+@pytest.mark.parametrize("sampler", ["kde", "smac"])
+def test_suggestions_told_out_of_order_are_replayed_exactly(sampler: str) -> None:
+    """Three suggestions in flight (children trained in parallel), told in another order than asked,
+    two still outstanding when the state is saved: the replay has the same log and proposes the same."""
+    space = Decoupling.of(NB201Space()).operator_space()
+    settings = BOHBSettings(sampler=sampler, min_budget=2.0, max_budget=18.0)
+    first = BOHBSearcher("operators", space, settings, seed=6)
+    in_flight: list[Suggestion] = []
+    answers = []
+    for k in range(40):
+        in_flight.append(first.ask())
+        if len(in_flight) == 3:  # the one asked second finishes first, then the oldest
+            for suggestion in (in_flight.pop(1), in_flight.pop(0)):
+                first.tell(suggestion, float(k % 5), known=k % 7 == 0)
+                answers.append((suggestion.values, float(k % 5)))
+    assert told(first) == answers  # every answer went to the suggestion it answers
+    with pytest.raises(RuntimeError, match="not outstanding"):
+        first.tell(Suggestion({}, None, ticket=0), 1.0)  # answered already
+
+    second = BOHBSearcher("operators", space, settings, seed=6)
+    second.load_state_dict(first.state_dict())
+    assert list(second.log) == list(first.log) and len(in_flight) == 2
+    for k in range(5):  # the two in flight are lost (a killed parallel search); both go on alike
+        proposed = first.ask(), second.ask()
+        assert proposed[0] == proposed[1]
+        first.tell(proposed[0], float(k))
+        second.tell(proposed[1], float(k))
+
+
+def test_gpnas_takes_the_answers_of_children_in_flight_in_any_order() -> None:
+    spec = RunSpec(plugins=("gpnas",), budget=Budget(trials=20), seed=1, benchmark="nb201", dataset="cifar10",
+                   options={"gpnas_filter": False}, device="cpu", data_dir=require_data_dir())  # fmt: skip
+    session = open_session(spec)
+    try:
+        gpnas, study = session.plugins.get("gpnas.GPNAS"), session.study
+        table = load_benchmark("nb201", "cifar10", require_data_dir())
+        in_flight = gpnas.nas_propose(study, study.space, 3)
+        assert len(in_flight) == 3 and len({c.arch.key for c in in_flight}) == 3
+        for candidate in reversed(in_flight):  # the last proposed finishes first
+            gpnas.nas_update(candidate, table.query(candidate.arch, candidate.fidelity), study)
+        assert gpnas.pending == {}
+        objectives = {c.arch.key: table.query(c.arch, c.fidelity).objective for c in in_flight}
+        topologies, operators = (told(gpnas.searchers[name]) for name in (strategy.TOPOLOGY, strategy.OPERATORS))
+        joined = {gpnas.decoupling.join(t, o).key: (-cost, -other) for (t, cost), (o, other) in zip(topologies, operators)}
+        assert joined == {key: (value, value) for key, value in objectives.items()}  # each child's answer, to its parts
+    finally:
+        session.close()
 
 
 # -- the predictor (paper III.C) ---------------------------------------------------------------------

@@ -28,9 +28,18 @@ How SMAC is driven, and what it does not do for us:
 - **Observations without a suggestion.** A child GPNAS drew at random (when the searchers kept
   proposing known children) is observed by Algorithm 1 like any answer; SMAC never suggested it,
   so SMAC's own forest (``sampler="smac"``) does not model it.
+- **Several suggestions outstanding.** Under ``--workers`` several children are trained at once,
+  and their answers arrive in the order they finish: every suggestion has a ticket, and is told by
+  it. SMAC's intensifiers hand out trials while others are running, as with SMAC's own parallel
+  workers. A suggestion is still outstanding when its round is replaced; its answer then goes to
+  the old round (harmless) and to Algorithm 1's observations, which every round shares.
 - **Exact resume.** SMAC's generators cannot be saved; the searcher's state is the log of what it
-  was told, and loading it replays the same ask/tell sequence into fresh rounds, which (being
-  seeded) propose exactly what they proposed before.
+  was asked and told, and loading it replays the same ask/tell sequence into fresh rounds, which
+  (being seeded) propose exactly what they proposed before. An ask told before anything else
+  happened (always, in one process) is one entry, as it always was; otherwise the ask and the
+  tell are two entries (``asked``, then ``told`` naming it). Suggestions still outstanding when a
+  study was saved (children in flight when a parallel search was killed) stay unanswered after a
+  resume: their children were never recorded.
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ from smac.runhistory.enumerations import StatusType
 from nas_core import AppendLog, PluginError, stable_seed
 
 from nas_gpnas.decoupling import Values, config_key, plain
+from nas_gpnas.forest_selector import ForestConfigSelector
 from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted
 
 logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
@@ -82,10 +92,23 @@ class BOHBSettings:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A configuration to evaluate, at ``budget`` epochs (None: full fidelity)."""
+    """A configuration to evaluate, at ``budget`` epochs (None: full fidelity); ``ticket`` is its
+    identity, by which its answer is told (several may be outstanding, answered in any order)."""
 
     values: Values
     budget: float | None
+    ticket: int = field(default=-1, compare=False)
+
+
+@dataclass
+class _Outstanding:
+    """A suggestion not answered yet: SMAC's trial, the round that handed it out (an older round,
+    replaced since, still hears the answer: it is harmless there, and the answer is Algorithm 1's
+    observation), and its number among the log's ``asked`` entries (None: not logged yet)."""
+
+    info: TrialInfo
+    round: _Round
+    logged: int | None = None
 
 
 class NoIncumbentHyperband(Hyperband):
@@ -196,7 +219,7 @@ def _smac_facade(scenario: Scenario, intensifier: Hyperband, n_initial: int) -> 
         random_design=MultiFidelityFacade.get_random_design(scenario),
         runhistory_encoder=MultiFidelityFacade.get_runhistory_encoder(scenario),
         intensifier=intensifier,
-        config_selector=ConfigSelector(scenario),
+        config_selector=ForestConfigSelector(scenario),
         logging_level=False,
         overwrite=True,
     )
@@ -211,15 +234,21 @@ class BOHBSearcher:
         self.settings = settings
         self.seed = seed
         self.round = 0
-        # What it was told, (values, budget, cost, crashed, known), in order; a new round is marked
-        # by None (from the first bracket) or the Hyperband bracket it continues at, and what it
-        # observed without suggesting it by {"observed": values, "budget": ..., "cost": ...}.
-        # A study file stores only the new entries of this log with each trial (it grows by every ask).
+        # What it was asked and told, in order: an ask told at once (before anything else happened)
+        # as (values, budget, cost, crashed, known); other asks as {"asked": values, "budget": ...}
+        # and their answers as {"told": the ask's number among the "asked" entries, "cost": ...,
+        # "crashed": ..., "known": ...}; a new round by None (from the first bracket) or the
+        # Hyperband bracket it continues at; what it observed without suggesting it by
+        # {"observed": values, "budget": ..., "cost": ...}. A study file stores only the new
+        # entries of this log with each trial (it grows by every ask).
         self.log = AppendLog(label)
         self.observations = Observations(len(space))
         self._configurations: dict[int, Configuration | None] = {}  # Algorithm 1's, by number
         self._smac: _Round = self._new_round()
-        self._pending: TrialInfo | None = None
+        self._outstanding: dict[int, _Outstanding] = {}  # by ticket
+        self._tickets = 0  # asks so far
+        self._asked_entries = 0  # "asked" entries in the log
+        self._latest: int | None = None  # the ticket of the latest ask, while nothing else has happened
 
     # -- SMAC --------------------------------------------------------------------------------------
     def _new_round(self, bracket: int | None = None) -> _Round:
@@ -273,40 +302,66 @@ class BOHBSearcher:
         except (RepeatWanted, ConfigurationSpaceExhaustedException, StopIteration) as exc:
             raise PluginError(f"GPNAS's {self.label} searcher cannot propose any configuration") from exc
 
-    def renew(self, bracket: int | None = None) -> None:
-        """Start a new round: a fresh facade (an unanswered suggestion is dropped) that starts
-        Hyperband at ``bracket`` (None: the first); what was told is kept."""
+    def renew(self, bracket: int | None = None, *, withdrawn: Suggestion | None = None) -> None:
+        """Start a new round that starts Hyperband at ``bracket`` (None: the first); what was told
+        is kept, and outstanding suggestions can still be told. ``withdrawn``: the suggestion just
+        asked, which will never be answered (nothing may have happened since it was asked); it
+        leaves no trace in the log: a replay does not ask it, and replaces its round as well."""
+        if withdrawn is not None:
+            if withdrawn.ticket != self._latest:
+                raise RuntimeError(f"{self.label}: only the latest suggestion can be withdrawn, right after it was asked")
+            del self._outstanding[withdrawn.ticket]
+            self._latest = None
+        self._log_latest_ask()
         self.round += 1
         self._smac = self._new_round(bracket)
-        self._pending = None
         self.log.append(bracket)
+
+    def _log_latest_ask(self) -> None:
+        """Log the latest ask on its own (as ``asked``): something other than its answer happens."""
+        if self._latest is None:
+            return
+        pending = self._outstanding[self._latest]
+        self._latest = None
+        self.log.append({"asked": plain(pending.info.config), "budget": self._budget(pending.info)})
+        pending.logged = self._asked_entries
+        self._asked_entries += 1
+
+    def _budget(self, info: TrialInfo) -> float | None:
+        return info.budget if self.settings.multi_fidelity else None
 
     # -- ask / tell --------------------------------------------------------------------------------
     def ask(self) -> Suggestion:
-        if self._pending is not None:
-            raise RuntimeError(f"{self.label}: ask() twice without tell()")
-        self._pending = self._ask_info()
-        budget = self._pending.budget if self.settings.multi_fidelity else None
-        return Suggestion(plain(self._pending.config), budget)
+        """A configuration to evaluate; others may be outstanding."""
+        self._log_latest_ask()
+        info = self._ask_info()
+        ticket = self._tickets
+        self._tickets += 1
+        self._outstanding[ticket] = _Outstanding(info, self._smac)
+        self._latest = ticket
+        return Suggestion(plain(info.config), self._budget(info), ticket)
 
-    def tell(self, cost: float, *, crashed: bool = False, known: bool = False) -> None:
-        """The cost of the last suggestion (finite; a crash is told as a bad finite cost).
+    def tell(self, suggestion: Suggestion, cost: float, *, crashed: bool = False, known: bool = False) -> None:
+        """The cost of an outstanding suggestion (finite; a crash is told as a bad finite cost).
         ``known``: the child was answered before; SMAC hears of it, Algorithm 1 does not again."""
-        info, self._pending = self._pending, None
-        if info is None:
-            raise RuntimeError(f"{self.label}: tell() without ask()")
+        pending = self._outstanding.pop(suggestion.ticket, None)
+        if pending is None:
+            raise RuntimeError(f"{self.label}: tell() of a suggestion that is not outstanding")
+        info = pending.info
         status = StatusType.CRASHED if crashed else StatusType.SUCCESS
-        self._smac.tell(info, TrialValue(cost=float(cost), status=status), save=False)
-        budget = info.budget if self.settings.multi_fidelity else None
+        pending.round.tell(info, TrialValue(cost=float(cost), status=status), save=False)
         if not known:
             self.observations.add(info.budget, info.config.get_array(), float(cost))
-        self.log.append((plain(info.config), budget, float(cost), crashed, known))
+        if self._latest == suggestion.ticket:
+            self._latest = None
+            self.log.append((plain(info.config), self._budget(info), float(cost), crashed, known))
+        else:
+            self._log_latest_ask()
+            self.log.append({"told": pending.logged, "cost": float(cost), "crashed": crashed, "known": known})
 
     def observe(self, values: Values, budget: float | None, cost: float) -> None:
-        """The cost of a configuration this searcher did not suggest, for Algorithm 1's model; no
-        suggestion may be outstanding (its answer would be told to the wrong configuration)."""
-        if self._pending is not None:
-            raise RuntimeError(f"{self.label}: observe() between ask() and tell()")
+        """The cost of a configuration this searcher did not suggest, for Algorithm 1's model."""
+        self._log_latest_ask()
         config = Configuration(self.space, values=values)
         smac_budget = budget if self.settings.multi_fidelity else _ONE_FIDELITY  # as SMAC's trials are
         self.observations.add(smac_budget, config.get_array(), float(cost))
@@ -314,8 +369,7 @@ class BOHBSearcher:
 
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        if self._pending is not None:
-            raise RuntimeError(f"{self.label}: state saved between ask() and tell()")
+        self._log_latest_ask()  # an outstanding latest ask must be in the saved log
         return {"log": self.log}  # the log itself: the study file appends what is new
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -323,22 +377,30 @@ class BOHBSearcher:
         self.round = 0
         self.log = AppendLog(self.label)
         self.observations = Observations(len(self.space))
-        self._pending = None
+        self._outstanding, self._tickets, self._asked_entries, self._latest = {}, 0, 0, None
         self._smac = self._new_round()
+        asked: list[Suggestion] = []  # the "asked" entries' suggestions, by number
         for entry in state["log"]:
             if entry is None or isinstance(entry, int):  # what the ask (or the strategy) did then
                 self.renew(entry)
-                continue
-            if isinstance(entry, dict):
+            elif isinstance(entry, dict) and "observed" in entry:
                 self.observe(entry["observed"], entry["budget"], entry["cost"])
-                continue
-            values, budget, cost, crashed, *since_known = entry  # studies before "known": 4 fields
-            known = bool(since_known and since_known[0])
-            suggestion = self.ask()
-            if suggestion.values != values or suggestion.budget != budget:
-                raise PluginError(
-                    f"GPNAS's {self.label} searcher does not replay its saved history "
-                    f"(proposed {suggestion.values} at {suggestion.budget}, the study holds {values} at {budget}); "
-                    "was the study written by another version of GPNAS or SMAC?"
-                )
-            self.tell(cost, crashed=crashed, known=known)
+            elif isinstance(entry, dict) and "asked" in entry:
+                asked.append(self._replay_ask(entry["asked"], entry["budget"]))
+                self._log_latest_ask()
+            elif isinstance(entry, dict):
+                self.tell(asked[entry["told"]], entry["cost"], crashed=entry["crashed"], known=entry["known"])
+            else:
+                values, budget, cost, crashed, *since_known = entry  # studies before "known": 4 fields
+                known = bool(since_known and since_known[0])
+                self.tell(self._replay_ask(values, budget), cost, crashed=crashed, known=known)
+
+    def _replay_ask(self, values: Values, budget: float | None) -> Suggestion:
+        suggestion = self.ask()
+        if suggestion.values != values or suggestion.budget != budget:
+            raise PluginError(
+                f"GPNAS's {self.label} searcher does not replay its saved history "
+                f"(proposed {suggestion.values} at {suggestion.budget}, the study holds {values} at {budget}); "
+                "was the study written by another version of GPNAS or SMAC?"
+            )
+        return suggestion

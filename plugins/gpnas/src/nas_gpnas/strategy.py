@@ -30,6 +30,13 @@ its model cannot help); both searchers observe its result, as SMAC-free observat
 ``RANDOM_DRAWS`` such draws and as many uniformly drawn architectures find no new child either,
 the spaces are exhausted and GPNAS proposes nothing more, which ends the run.
 
+Several children may be in flight (``--workers``; the paper, too, samples children in parallel):
+``nas_propose`` makes as many as it is asked for, each from its own suggestions, and a result is
+told to the suggestions of the child it answers, in the order results arrive. A child proposed
+while the same child is still in flight waits for its result and gets it as a duplicate
+(``Status.CACHED``), told as known. In one process one child is in flight at a time, and runs are
+as before.
+
 With ``--gpnas-topology`` the topology is fixed and only the operator searcher runs (the stability
 analysis of paper IV.E).
 """
@@ -37,6 +44,7 @@ analysis of paper IV.E).
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -66,6 +74,14 @@ class Draw:
     budget: float | None
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What a proposed child came from: every searcher's suggestion, or a random draw."""
+
+    asked: Mapping[str, Suggestion] | None = None
+    draw: Draw | None = None
+
+
 class GPNAS:
     def __init__(
         self,
@@ -88,8 +104,9 @@ class GPNAS:
         self.skip_dropout = skip_dropout
         self.fixed_topology = topology
         self.learn_predictions = learn_predictions
-        self.pending: tuple[str, int | None] | None = None  # (key, fidelity) of the proposed child
-        self.pending_draw: Draw | None = None  # the proposed child, if drawn at random
+        # the children proposed and not answered yet, by (key, fidelity); a child proposed again
+        # while in flight is answered after the first proposal (the loop answers it as a duplicate)
+        self.pending: dict[tuple[str, int | None], deque[Proposal]] = {}
         self.predicted: dict[tuple[str, int | None], float] = {}
         self.worst_cost = 0.0  # crashes are told as the worst cost seen (SMAC needs a finite one)
         self.rng = np.random.default_rng(seed)  # the random children's draws
@@ -97,6 +114,15 @@ class GPNAS:
     # -- proposing ---------------------------------------------------------------------------------
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
+        proposed: list[Candidate] = []
+        while len(proposed) < n:
+            candidate = self._propose_one(study)
+            if candidate is None:
+                break  # every child the spaces hold is known: they are exhausted
+            proposed.append(candidate)
+        return proposed
+
+    def _propose_one(self, study: StudyView) -> Candidate | None:
         budget = None
         for _ in range(MAX_KNOWN_IN_A_ROW):
             asked = self._ask()
@@ -104,26 +130,27 @@ class GPNAS:
             try:
                 arch = self._join({name: suggestion.values for name, suggestion in asked.items()})
             except ArchitectureError:  # a combination the space does not hold (a table's missing row)
-                self._tell(self.worst_cost, crashed=True)
+                self._tell(asked, self.worst_cost, crashed=True)
                 continue
             fidelity = self._fidelity(budget)
             known = self._known(study, arch, fidelity)
             if known is None:
-                return [self._propose(study, arch, fidelity, origin="gpnas")]
-            self._tell(-known, known=True)
+                return self._propose(study, arch, fidelity, Proposal(asked=asked), origin="gpnas")
+            self._tell(asked, -known, known=True)
         draw = self._draw_new_child(study, budget)
         if draw is None:
-            return []  # every child the spaces hold is known: they are exhausted
-        self.pending_draw = draw
-        return [self._propose(study, draw.arch, draw.fidelity, origin="gpnas-random")]
+            return None
+        return self._propose(study, draw.arch, draw.fidelity, Proposal(draw=draw), origin="gpnas-random")
 
     def _join(self, values: Mapping[str, Values]) -> Architecture:
         """The child of the searchers' values (ArchitectureError if the space does not hold it)."""
         topology = values[TOPOLOGY] if TOPOLOGY in values else self.fixed_topology
         return self.decoupling.join(topology, values[OPERATORS])
 
-    def _propose(self, study: StudyView, arch: Architecture, fidelity: int | None, origin: str) -> Candidate:
-        self.pending = (arch.key, fidelity)
+    def _propose(
+        self, study: StudyView, arch: Architecture, fidelity: int | None, proposal: Proposal, origin: str
+    ) -> Candidate:
+        self.pending.setdefault((arch.key, fidelity), deque()).append(proposal)
         meta = {"skip_dropout": self.skip_dropout * (1.0 - search_progress(study))}
         return Candidate(arch, fidelity, origin=origin, meta=meta)
 
@@ -163,8 +190,8 @@ class GPNAS:
             asked = {name: searcher.ask() for name, searcher in self.searchers.items()}
             if len({s.budget for s in asked.values()}) == 1:
                 return asked
-            for searcher in self.searchers.values():
-                searcher.renew()
+            for name, searcher in self.searchers.items():
+                searcher.renew(withdrawn=asked[name])
         raise PluginError("GPNAS's searchers disagree on the budget even in a new round")
 
     def _fidelity(self, budget: float | None) -> int | None:
@@ -184,9 +211,13 @@ class GPNAS:
     # -- feedback ----------------------------------------------------------------------------------
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
-        if self.pending != (candidate.arch.key, candidate.fidelity):
+        key = (candidate.arch.key, candidate.fidelity)
+        waiting = self.pending.get(key)
+        if not waiting:
             return  # not ours (cannot happen while GPNAS is the only strategy)
-        self.pending = None
+        proposal = waiting.popleft()
+        if not waiting:
+            del self.pending[key]
         if result.status is Status.PREDICTED:
             assert result.objective is not None
             self.predicted[(candidate.arch.key, candidate.fidelity)] = result.objective
@@ -194,18 +225,19 @@ class GPNAS:
         cost = self.worst_cost if crashed else -float(result.objective)  # type: ignore[arg-type]
         # CACHED: answered while it was proposed (in parallel); PREDICTED: filtered, not trained
         learned = result.status is not Status.CACHED and (self.learn_predictions or result.status is not Status.PREDICTED)
-        draw, self.pending_draw = self.pending_draw, None
+        draw = proposal.draw
         if draw is None:
-            self._tell(cost, crashed=crashed, known=not learned)
+            assert proposal.asked is not None
+            self._tell(proposal.asked, cost, crashed=crashed, known=not learned)
             return
         if learned:
             for name, searcher in self.searchers.items():
                 searcher.observe(draw.values[name], draw.budget, cost)
         self.worst_cost = max(self.worst_cost, cost)
 
-    def _tell(self, cost: float, *, crashed: bool = False, known: bool = False) -> None:
-        for searcher in self.searchers.values():
-            searcher.tell(cost, crashed=crashed, known=known)
+    def _tell(self, asked: Mapping[str, Suggestion], cost: float, *, crashed: bool = False, known: bool = False) -> None:
+        for name, searcher in self.searchers.items():
+            searcher.tell(asked[name], cost, crashed=crashed, known=known)
         self.worst_cost = max(self.worst_cost, cost)
 
     # -- the skip-connection blocker ---------------------------------------------------------------
@@ -233,8 +265,7 @@ class GPNAS:
         if "rng" in state:  # studies saved before the random children: none
             self.rng.bit_generator.state = state["rng"]
         self.predicted = {(key, fidelity): float(value) for key, fidelity, value in state["predicted"]}
-        self.pending = None
-        self.pending_draw = None
+        self.pending = {}
         for name, searcher in self.searchers.items():
             searcher.load_state_dict(state["searchers"][name])
 
