@@ -7,8 +7,7 @@ import pytest
 from smac import Scenario
 from smac.main.config_selector import ConfigSelector
 
-from nas_core.errors import PluginError
-from nas_core.spaces.nb201 import NB201Space
+from nas_core import NB201Space, PluginError
 
 from nas_gpnas.decoupling import Decoupling
 from nas_gpnas.forest_selector import ForestConfigSelector

@@ -28,7 +28,7 @@ from ConfigSpace import Configuration
 from smac import Scenario
 from smac.main.config_selector import ConfigSelector
 
-from nas_core.errors import PluginError
+from nas_core import PluginError
 
 from nas_gpnas.decoupling import config_key
 

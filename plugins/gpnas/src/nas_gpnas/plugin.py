@@ -64,7 +64,7 @@ def fixed_topology(text: str, decoupling: Decoupling) -> Values | None:
 def nas_configure(config: Config) -> None:
     options = from_options(GPNASSettings, config.options)
     space = config.space
-    if skip_dropout > 0 and config.spec.parallel and hasattr(space, "skip_dropout"):
+    if options.skip_dropout > 0 and config.spec.parallel and hasattr(space, "skip_dropout"):
         # The blocker wraps the estimate in the driver; a Dask worker builds and trains the child
         # from the architecture alone, without it. Refused rather than silently left out.
         raise ConfigError(
