@@ -26,8 +26,9 @@ def test_a_strategy_on_two_workers_gets_the_trials_its_budget_buys(plugins: tupl
 def test_gpnas_refuses_a_skip_connection_blocker_the_workers_would_not_apply() -> None:
     done = nas("search", "--plugin", "gpnas", "--space", "nb201-gen", "--dataset", "digits", "--budget", "2",
                "--workers", "2")  # fmt: skip
-    assert done.returncode != 0
+    assert done.returncode == 2  # a usage error: the option and the engine do not go together
     assert done.stderr.strip().splitlines()[-1] == (  # after any warning of Dask's (a dashboard port in use)
         "error: the skip-connection blocker cannot reach Dask workers (they train without it): "
-        "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process"
+        "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process "
+        "(try 'nas search -h' for help)"
     )
