@@ -52,6 +52,8 @@ def search(ctx: click.Context, **params: Any) -> None:
     """Search for an architecture; every trial is recorded in the study file as it ends."""
     spec, storage = _spec_and_storage(ctx, params)
     session = open_session(spec, storage, resume=params["resume"])
+    for warning in session.warnings:
+        click.echo("warning: " + warning, err=True)
     try:
         reason = _run(session, show_progress=not (params["as_json"] or params["quiet"]), max_failures=params["max_failures"])
     except KeyboardInterrupt:
