@@ -79,6 +79,9 @@ def load_table(path: Path, dataset: str | None) -> TableBenchmark:
             hint = f" (mapped from {mapped!r})" if mapped else ""
             raise DataError(f"table {card.file} has no {name!r} column{hint}; see docs/table-format.md")
 
+    empty = next((i for i, r in enumerate(rows) if r.get("arch") is None or not str(r["arch"]).strip()), None)
+    if empty is not None:
+        raise DataError(f"table {card.file}: record {empty + 1} has no 'arch' encoding")
     encodings = [str(r["arch"]) for r in rows]
     tokens = tokenize_all(encodings, card.tokens)
     archs = [TableArch(e, t) for e, t in zip(encodings, tokens)]
@@ -97,6 +100,8 @@ def load_table(path: Path, dataset: str | None) -> TableBenchmark:
             raise DataError(f"table {card.file}: column {name!r} must be numeric")
         else:
             info[name] = values
+    if np.isnan(columns["valid_acc"]).all():
+        raise DataError(f"table {card.file}: column 'valid_acc' has no values")
     fidelity = None
     if "fidelity" in rows[0]:
         levels = _as_floats([r.get("fidelity") for r in rows])
