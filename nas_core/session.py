@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from nas_core.architecture import Architecture
 from nas_core.budget import Usage
 from nas_core.tables.base import Benchmark
 from nas_core.config import Config, RunSpec
-from nas_core.errors import ConfigError, StorageError
+from nas_core.errors import ConfigError, StorageError, reading_study, writing_study
 from nas_core.estimators import CoreEstimator
 from nas_core.loop import SearchLoop
 from nas_core.parallel.driver import DaskExecutor, Dispatcher
@@ -67,12 +68,9 @@ class Session:
         return reason
 
     def _discard(self) -> None:
-        """Remove the study file this session created (with SQLite's side files): nothing is in it."""
-        path = self.study.storage.path
+        """Remove the study file this session created: nothing is in it."""
         self.study.storage.close()
-        for leftover in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(leftover)
+        _remove(self.study.storage.path)
 
     def close(self) -> None:
         if self.executor is not None:
@@ -125,15 +123,37 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
 
     if stored is None:
         warnings = _judge_plans(manager, config, Usage(0, 0.0, 0.0))
-        storage = StudyStorage.create(path, _meta(spec, manager))
+        storage = _create(path, _meta(spec, manager))
         study = Study(spec, space, storage, sampler)
     else:
-        study = Study.load(spec, space, stored, sampler)
-        manager.load_state_dicts(stored.states())
+        with reading_study(path):
+            study = Study.load(spec, space, stored, sampler)
+            states = stored.states()
+        manager.load_state_dicts(states)
         warnings = _judge_plans(manager, config, study.usage)
         study.defer_meta(spec=spec.to_dict(), resumed_at=time.time())
     created = stored is None
     return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor, tuple(warnings), created)
+
+
+def _create(path: str, meta: dict[str, Any]) -> StudyStorage:
+    """A new study file; one that could not be made whole (a read-only folder, a disk that fills
+    while its tables are written) is removed again. ``StudyStorage.create`` refuses an existing
+    file with a StorageError, which passes through untouched; the raw errors caught here come
+    from making the folder, or after this process created the file (exclusively): ours to remove."""
+    try:
+        return StudyStorage.create(path, meta)
+    except (OSError, sqlite3.Error):
+        _remove(path)
+        with writing_study(path):
+            raise
+
+
+def _remove(path: str) -> None:
+    """A study file and SQLite's side files."""
+    for leftover in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.remove(leftover)
 
 
 def _judge_plans(manager: PluginManager, config: Config, used: Usage) -> list[str]:

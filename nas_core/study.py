@@ -16,6 +16,7 @@ import numpy as np
 from nas_core.architecture import Architecture
 from nas_core.budget import Usage
 from nas_core.config import RunSpec
+from nas_core.errors import writing_study
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.types import Candidate, Result, Trial
@@ -121,7 +122,8 @@ class Study:
         )
         artifacts = result.artifacts if self._improves(result) else None
         meta = {**self._deferred_meta, "duplicates": self.duplicates}
-        self.storage.write_trial(row, candidate.arch.key, result.status.value, result.objective, states, meta, artifacts)
+        with writing_study(self.storage.path):
+            self.storage.write_trial(row, candidate.arch.key, result.status.value, result.objective, states, meta, artifacts)
         self._deferred_meta.clear()
         self._add(trial)
         return trial
@@ -132,7 +134,8 @@ class Study:
         self._deferred_meta.update(values)
 
     def save_meta(self, **values: Any) -> None:
-        self.storage.set_meta(**self._deferred_meta, **values)
+        with writing_study(self.storage.path):
+            self.storage.set_meta(**self._deferred_meta, **values)
         self._deferred_meta.clear()
 
     def _improves(self, result: Result) -> bool:

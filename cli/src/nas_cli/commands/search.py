@@ -17,7 +17,7 @@ from nas_cli.render import print_summary
 from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
-from nas_core.errors import StorageError
+from nas_core.errors import reading_study
 from nas_core.report import summarize_storage
 from nas_core.preparation import collect_options
 from nas_core.session import Session, open_session
@@ -113,9 +113,8 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
 def _stored_spec(path: str) -> RunSpec:
     storage = StudyStorage.open(path, writer=False)
     try:
-        return RunSpec.from_dict(storage.meta()["spec"])
-    except KeyError:
-        raise StorageError(f"{path} holds no run spec; it cannot be resumed") from None
+        with reading_study(path):
+            return RunSpec.from_dict(storage.meta()["spec"])
     finally:
         storage.close()
 
