@@ -84,7 +84,7 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
         if given(ctx, "workers") or given(ctx, "scheduler"):
             fields["workers"] = params["workers"] or 0
         if given(ctx, "plugins"):
-            fields["plugins"] = list(params["plugins"])
+            fields["plugins"] = list(dict.fromkeys(params["plugins"]))
         if params["budgets"] or params["timeout"]:
             fields["budget"] = Budget.parse(params["budgets"], params["timeout"]).to_dict()
         fields["options"] = {**fields["options"], **options}
@@ -93,7 +93,7 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
     if not params["plugins"]:
         raise click.UsageError("name a search strategy with --plugin (see: nas plugins)")
     spec = RunSpec(
-        plugins=tuple(params["plugins"]),
+        plugins=tuple(dict.fromkeys(params["plugins"])),  # a plugin named twice is loaded once
         budget=Budget.parse(params["budgets"] or ["100"], params["timeout"]),
         seed=params["seed"],
         benchmark=params["benchmark"],
