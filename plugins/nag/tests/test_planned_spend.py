@@ -12,7 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from nagtest_tiny import TINY_OPTIONS
+
+from nas_core import Budget, ConfigError, RunSpec, open_session
 
 NAS = str(Path(sys.executable).with_name("nas"))
 TINY = [arg for name, value in TINY_OPTIONS.items() for arg in (f"--{name.replace('_', '-')}", str(value))]
@@ -65,3 +68,16 @@ def test_a_generous_budget_or_a_free_dataset_says_nothing(tmp_path: Path) -> Non
         done = nas("search", "--plugin", "random", "--plugin", "nag-generator", *TABLE, *TINY,
                    "--nag-dataset-size", "20", *extra, "--storage", str(tmp_path / name), "--quiet")  # fmt: skip
         assert done.returncode == 0 and done.stderr == "", done.stderr
+
+
+
+def test_the_refusal_comes_before_any_lookup_or_training() -> None:
+    """In process, once the table is read: refusing costs the planning, not the 156 lookups and
+    the GAN's training the run would have spent before its first trial."""
+    spec = RunSpec(("evolution", "nag-generator"), Budget(seconds=12000), seed=3, benchmark="nb201", dataset="cifar100")
+    with pytest.raises(ConfigError):
+        open_session(spec)  # reads the table (cached in this process)
+    started = time.perf_counter()
+    with pytest.raises(ConfigError, match="leaves nothing of --budget 12000s"):
+        open_session(spec)
+    assert time.perf_counter() - started < 2.0
