@@ -82,7 +82,7 @@ def write(name: str, text: str) -> Callable[[Path, Path], None]:
     return run
 
 
-def lookups(*files: tuple[str, str]) -> Callable[[Path, Path], None]:
+def write_all(*files: tuple[str, str]) -> Callable[[Path, Path], None]:
     def run(study: Path, tmp: Path) -> None:
         for name, text in files:
             write(name, text)(study, tmp)
@@ -204,11 +204,11 @@ CASES = [
     Case("table-json-malformed", RUNTIME, "cannot read table", table("t.json"), write("t.json", '[{"arch": "a",')),
     Case("card-malformed", RUNTIME, "cannot read table card", table("c.toml"), write("c.toml", 'file = = "t.csv"\n')),
     Case("card-without-file", RUNTIME, "needs a 'file' entry", table("c.toml"), write("c.toml", 'name = "t"\n')),
-    Case("card-unknown-entry", RUNTIME, "unknown entries colour", table("c.toml"), lookups(("c.toml", 'file = "t.csv"\ncolour = "red"\n'), ("t.csv", GRID))),
+    Case("card-unknown-entry", RUNTIME, "unknown entries colour", table("c.toml"), write_all(("c.toml", 'file = "t.csv"\ncolour = "red"\n'), ("t.csv", GRID))),
     Case("card-file-missing", RUNTIME, "missing table file", table("c.toml"), write("c.toml", 'file = "gone.csv"\n')),
     Case("card-column-missing", RUNTIME, "maps valid_acc to 'score', a column t.csv does not have", table("c.toml"),
-         lookups(("c.toml", 'file = "t.csv"\n[columns]\nvalid_acc = "score"\n'), ("t.csv", GRID))),
-    Case("card-tokenizer-unknown", RUNTIME, "unknown tokenizer 'morse'", table("c.toml"), lookups(("c.toml", 'file = "t.csv"\ntokens = "morse"\n'), ("t.csv", GRID))),
+         write_all(("c.toml", 'file = "t.csv"\n[columns]\nvalid_acc = "score"\n'), ("t.csv", GRID))),
+    Case("card-tokenizer-unknown", RUNTIME, "unknown tokenizer 'morse'", table("c.toml"), write_all(("c.toml", 'file = "t.csv"\ntokens = "morse"\n'), ("t.csv", GRID))),
     # study files: damaged, foreign, from the future, in use, or not to be overwritten
     Case("show-missing", RUNTIME, "no study file at", ("show", "{tmp}/nowhere.db")),
     Case("show-truncated", RUNTIME, "is not a nas study or is corrupt", ("show", "{study}"), truncate),
@@ -284,8 +284,6 @@ def test_bad_input_is_one_line_the_right_exit_code_and_no_file_touched(
         case.setup(study, tmp_path)
     for name, value in case.env:
         monkeypatch.setenv(name, value)
-    if case.id == "scheduler-unreachable":
-        monkeypatch.setenv("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "2s")
     before = files_in(tmp_path)
     args = [arg.format(db=tmp_path / "new.db", study=study, tmp=tmp_path) for arg in case.args]
     done = nas(*args)
