@@ -414,13 +414,20 @@ def test_an_estimator_that_raises_fails_trials_until_too_many_fail_in_a_row(tmp_
     assert json.loads(nas("show", str(study), "--json").stdout)["status_counts"] == {"failed": 2}
 
 
-def test_an_answer_hook_that_raises_is_a_bug_after_the_trials_are_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NASTEST_RAISES_IN", "nas_answer")
+@pytest.mark.parametrize(
+    ("variable", "says"),
+    [("NASTEST_RAISES_IN", "unexpected RuntimeError in nastest_plugins/misbehaves.py"),
+     ("NASTEST_WRONG_TYPE_IN", "nas_answer must return an Architecture, got str")],
+)  # fmt: skip
+def test_a_broken_answer_hook_is_one_line_after_the_trials_are_safe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, says: str
+) -> None:
+    monkeypatch.setenv(variable, "nas_answer")
     study = tmp_path / "s.db"
     done = nas(*[a.format(db=study) for a in MISBEHAVING])
     assert done.returncode == 1
     line = one_error_line(done.stderr)
-    assert "unexpected RuntimeError in nastest_plugins/misbehaves.py" in line and "nas_answer broke on purpose" in line
+    assert says in line
     forget_traceback(line)
     assert json.loads(nas("show", str(study), "--json").stdout)["trials"] == 3
 
