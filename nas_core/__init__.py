@@ -43,6 +43,7 @@ from nas_core.spaces.nb201 import OPS as NB201_OPS
 from nas_core.spaces.nb201 import NB201Cell, NB201Space
 from nas_core.spaces.nb201 import canonical_cell_key as nb201_cell_key
 from nas_core.spaces.table import TableArch, TableSpace
+from nas_core.spend import PlannedSpend
 from nas_core.spaces.table import tokenize_all as tokenize_table_encodings
 from nas_core.study import Study, StudyView
 from nas_core.tables.base import Benchmark, Optimum, TableBenchmark
@@ -105,7 +106,7 @@ def __dir__() -> list[str]:
 __all__ = [
     # hooks and what flows between them
     "hookimpl", "Candidate", "Result", "Status", "Trial", "Architecture", "BudgetStatus", "budget_status",
-    "Usage", "Config", "OptionGroup", "Registry", "DatasetRequest", "Dataset", "split_and_standardize",
+    "Usage", "PlannedSpend", "Config", "OptionGroup", "Registry", "DatasetRequest", "Dataset", "split_and_standardize",
     "Study", "StudyView", "AppendLog", "stable_seed",
     # errors
     "NasError", "ConfigError", "PluginError", "ArchitectureError", "TrialError", "DataError", "StorageError",

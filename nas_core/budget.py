@@ -56,6 +56,8 @@ class Budget:
                     raise ConfigError(f"malformed budget {spec!r}: a time budget must be positive")
                 seconds = value_s if seconds is None else min(seconds, value_s)
         wall = parse_duration(timeout) if timeout else None
+        if wall is not None and wall <= 0:
+            raise ConfigError(f"malformed --timeout {timeout!r}: a wall-clock limit must be positive")
         if trials is None and seconds is None and wall is None:
             raise ConfigError("no budget: give --budget as a trial count (150) or a search time (12000s)")
         return cls(trials, seconds, wall)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
 # where the data lives, which device trains and how many workers run trials may change.
 EXPERIMENT_FIELDS = ("plugins", "seed", "benchmark", "dataset", "space", "options")
+# What --device accepts, checked without torch (a table run never imports it); whether a CUDA
+# device is there is checked where one is used (nas_core.training.device).
+_DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class RunSpec:
     dashboard: bool = False
 
     def __post_init__(self) -> None:
+        if not _DEVICE.fullmatch(self.device):
+            raise ConfigError(f"unknown --device {self.device!r} (use auto, cpu, cuda or cuda:N)")
         if self.workers < 0:
             raise ConfigError(f"--workers must be positive, got {self.workers}")
         if self.workers and self.scheduler:

@@ -5,6 +5,13 @@ single line and exits non-zero. Messages therefore name the thing that is wrong 
 one, the way to fix it.
 """
 
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class NasError(Exception):
     """An error with a message meant for the user (one line, no traceback)."""
@@ -24,6 +31,33 @@ class DataError(NasError):
 
 class StorageError(NasError):
     """A study file that cannot be created, opened, locked or read."""
+
+
+@contextmanager
+def reading_study(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Around code that reads a study file: contents no study holds (a missing meta entry, rows
+    that are not JSON, a run spec of the wrong shape) become one StorageError naming the file,
+    not a crash somewhere in the reading code."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StorageError(f"{path} is not a readable nas study ({type(exc).__name__}: {exc}); refusing to use it") from None
+
+
+@contextmanager
+def writing_study(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Around code that writes a study file: a disk that is full or fails, a folder that cannot
+    be made, become one StorageError naming the file. (The storage layer translates the errors of
+    its transactions' bodies, not those of setting a transaction up or rolling one back.)"""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        while isinstance(exc.__context__, sqlite3.Error):  # a failed rollback hides why it rolled back
+            exc = exc.__context__
+        raise StorageError(f"cannot write {path}: {exc}") from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}{where}") from None
 
 
 class TrialError(NasError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from nas_core.architecture import Architecture
 from nas_core.config import RunSpec
-from nas_core.errors import NasError, StorageError
+from nas_core.errors import NasError, StorageError, reading_study
 from nas_core.report import best_row
 from nas_core.preparation import study_space
 from nas_core.spaces.base import SearchSpace
@@ -49,12 +49,13 @@ class StudyBest:
         study moved to another machine, or a table of its own named relative to that folder)."""
         storage = StudyStorage.open(path, writer=False)
         try:
-            meta = storage.meta()
-            spec = RunSpec.from_dict(meta["spec"])
-            if data_dir is not None:
-                spec = replace(spec, data_dir=data_dir).with_absolute_paths()
-            rows = list(storage.trials())
-            kept = storage.artifacts()
+            with reading_study(path):
+                meta = storage.meta()
+                spec = RunSpec.from_dict(meta["spec"])
+                if data_dir is not None:
+                    spec = replace(spec, data_dir=data_dir).with_absolute_paths()
+                rows = list(storage.trials())
+                kept = storage.artifacts()
         finally:
             storage.close()
         nominated = meta.get("answer")

@@ -13,6 +13,7 @@ import pluggy
 from nas_core.architecture import Architecture
 from nas_core.budget import BudgetStatus
 from nas_core.errors import PluginError
+from nas_core.spend import PlannedSpend
 from nas_core.types import Candidate, Result
 
 if TYPE_CHECKING:
@@ -41,6 +42,13 @@ class Hooks:
         others = [p for p in self._pm.get_plugins() if p is not plugin]
         self._pm.subset_hook_caller("nas_configure", remove_plugins=others)(config=config)
 
+    def planned_spend(self, config: Config) -> list[PlannedSpend]:
+        spends = [s for s in self._relay.nas_planned_spend(config=config) if s is not None]
+        for spend in spends:
+            if not isinstance(spend, PlannedSpend):
+                raise PluginError(f"nas_planned_spend must return a PlannedSpend, got {type(spend).__name__}")
+        return spends
+
     def propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
         proposed = self._relay.nas_propose(study=study, space=space, n=n)
         if proposed is None:
@@ -60,6 +68,9 @@ class Hooks:
         archs = list(drawn)
         if len(archs) != n:
             raise PluginError(f"nas_sample returned {len(archs)} architectures when asked for {n}")
+        for arch in archs:
+            if not isinstance(arch, Architecture):
+                raise PluginError(f"nas_sample must return Architecture objects, got {type(arch).__name__}")
         return archs
 
     def estimate(self, candidate: Candidate, study: StudyView) -> Result:

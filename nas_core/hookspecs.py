@@ -9,8 +9,8 @@ The search loop, in order, for every trial::
     (the core records the trial and every plugin's state in one transaction)
 
 When the budget is spent, ``nas_answer`` may name the search's answer (default: the best trial).
-``nas_register``, ``nas_addoption`` and ``nas_configure`` run once, in that order, before the
-first trial. Implement hooks as
+``nas_register``, ``nas_addoption``, ``nas_configure`` and ``nas_planned_spend`` run once, in
+that order, before the first trial. Implement hooks as
 functions of the plugin module, or on an object that ``nas_configure`` registers with
 ``config.register(obj)``; objects with ``state_dict()``/``load_state_dict()`` are saved with every
 trial so a resumed search continues exactly where the recorded one stopped.
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from nas_core.options import OptionGroup
     from nas_core.registry import Registry
     from nas_core.spaces.base import SearchSpace
+    from nas_core.spend import PlannedSpend
     from nas_core.study import StudyView
     from nas_core.types import Candidate, Result
 
@@ -69,6 +70,21 @@ def nas_configure(config: Config) -> None:
     one-line message for a bad option value. Objects registered with ``config.register(obj)``
     take part in every later hook; draw randomness only from ``config.rng(name)`` so runs are
     reproducible under ``--seed``.
+    """
+
+
+@hookspec
+def nas_planned_spend(config: Config) -> PlannedSpend | None:
+    """Budget the plugin will charge on its own, beside the strategy's trials: a
+    :class:`nas_core.PlannedSpend`, or None when it spends nothing (or has spent it already).
+
+    A plugin that charges work of its own to the run's budget through :func:`nas_budget` (a
+    generator looking up its training set in the table) says how much here, before spending it,
+    so the user hears of it before the search rather than after a run of one trial. Called once,
+    after every plugin is configured (and, on ``--resume``, after their recorded states are
+    loaded), before the study file is written. The core refuses a run whose plans leave less
+    than a tenth of the budget for the search (a usage error with the numbers and the plugin's
+    ``remedy``), and warns when they leave less than half.
     """
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from nas_core.config import RunSpec
+from nas_core.errors import reading_study
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.types import Result, Status
 
@@ -30,7 +31,8 @@ def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The summary of the study file at ``path`` (opened read-only)."""
     storage = StudyStorage.open(path, writer=False)
     try:
-        return summarize_storage(storage)
+        with reading_study(path):
+            return summarize_storage(storage)
     finally:
         storage.close()
 

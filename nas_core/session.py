@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,15 +14,17 @@ from typing import Any
 import numpy as np
 
 from nas_core.architecture import Architecture
+from nas_core.budget import Usage
 from nas_core.tables.base import Benchmark
 from nas_core.config import Config, RunSpec
-from nas_core.errors import ConfigError, StorageError
+from nas_core.errors import ConfigError, StorageError, reading_study, writing_study
 from nas_core.estimators import CoreEstimator
 from nas_core.loop import SearchLoop
 from nas_core.parallel.driver import DaskExecutor, Dispatcher
 from nas_core.plugin_manager import PluginManager
 from nas_core.preparation import Prepared, prepare
 from nas_core.spaces.base import SearchSpace
+from nas_core.spend import judge
 from nas_core.storage import MEMORY, StudyStorage
 from nas_core.study import Study
 from nas_core.types import Trial
@@ -35,24 +39,38 @@ class Session:
     study: Study
     strategy: str
     executor: DaskExecutor | None = None
+    warnings: tuple[str, ...] = ()  # about the run as composed (nas_planned_spend), for the user
+    created: bool = False  # the study file is this session's: a new one, not a resumed one
 
     def run(self, on_trial: Callable[[Trial], None] | None = None, *, max_failures: int = 10) -> str:
         """Search until the budget is spent; records why it stopped in the study.
 
         The plugins' states go with every trial into a study file, to resume from; an in-memory
         study cannot be resumed, so they are not serialized (for a strategy with a long history
-        that was most of the per-trial cost of a ``nas bench`` run).
+        that was most of the per-trial cost of a ``nas bench`` run). A run that fails before its
+        first trial leaves no study file behind if it created one (a plugin's bug at its first
+        proposal should not leave an empty study that only ``--resume`` would accept).
         """
         states = self.plugins.state_dicts if self.study.storage.persistent else dict
         loop = SearchLoop(self.plugins.hooks, self.study, states, executor=self.executor, max_failures=max_failures)
-        reason = loop.run(on_trial)
-        answer = self.plugins.hooks.answer(self.study, self.space)
-        self.study.storage.set_meta(
+        try:
+            reason = loop.run(on_trial)
+            answer = self.plugins.hooks.answer(self.study, self.space)
+        except Exception:
+            if self.created and self.study.storage.persistent and not self.study.trials:
+                self._discard()
+            raise
+        self.study.save_meta(
             stopped=reason,
             duplicates=self.study.duplicates,
             answer=None if answer is None else {"arch": answer.to_dict(), "key": answer.key},
         )
         return reason
+
+    def _discard(self) -> None:
+        """Remove the study file this session created: nothing is in it."""
+        self.study.storage.close()
+        _remove(self.study.storage.path)
 
     def close(self) -> None:
         if self.executor is not None:
@@ -104,13 +122,44 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
         return manager.hooks.sample(space, rng, n)
 
     if stored is None:
-        storage = StudyStorage.create(path, _meta(spec, manager))
+        warnings = _judge_plans(manager, config, Usage(0, 0.0, 0.0))
+        storage = _create(path, _meta(spec, manager))
         study = Study(spec, space, storage, sampler)
     else:
-        stored.set_meta(spec=spec.to_dict(), resumed_at=time.time())
-        study = Study.load(spec, space, stored, sampler)
-        manager.load_state_dicts(stored.states())
-    return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor)
+        with reading_study(path):
+            study = Study.load(spec, space, stored, sampler)
+            states = stored.states()
+        manager.load_state_dicts(states)
+        warnings = _judge_plans(manager, config, study.usage)
+        study.defer_meta(spec=spec.to_dict(), resumed_at=time.time())
+    created = stored is None
+    return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor, tuple(warnings), created)
+
+
+def _create(path: str, meta: dict[str, Any]) -> StudyStorage:
+    """A new study file; one that could not be made whole (a read-only folder, a disk that fills
+    while its tables are written) is removed again. ``StudyStorage.create`` refuses an existing
+    file with a StorageError, which passes through untouched; the raw errors caught here come
+    from making the folder, or after this process created the file (exclusively): ours to remove."""
+    try:
+        return StudyStorage.create(path, meta)
+    except (OSError, sqlite3.Error):
+        _remove(path)
+        with writing_study(path):
+            raise
+
+
+def _remove(path: str) -> None:
+    """A study file and SQLite's side files."""
+    for leftover in (path, f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.remove(leftover)
+
+
+def _judge_plans(manager: PluginManager, config: Config, used: Usage) -> list[str]:
+    """Refuse (before the study file is written) or warn about what plugins will spend on their own."""
+    spends = manager.hooks.planned_spend(config)
+    return judge(spends, config.spec.budget, used, simulated=config.benchmark is not None)
 
 
 def _register_core_estimator(prepared: Prepared, executor: DaskExecutor | None) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from nas_core.architecture import Architecture
 from nas_core.budget import Usage
 from nas_core.config import RunSpec
+from nas_core.errors import writing_study
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.types import Candidate, Result, Trial
@@ -60,6 +61,7 @@ class Study:
         self.duplicates = 0
         self.in_flight = 0  # evaluations running on workers (set by the loop)
         self._next_id = 0
+        self._deferred_meta: dict[str, Any] = {}
 
     @classmethod
     def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> Study:
@@ -119,11 +121,22 @@ class Study:
             candidate.trial_id, candidate.to_dict(), result.to_dict(), started, finished, self.usage.wall_seconds
         )
         artifacts = result.artifacts if self._improves(result) else None
-        self.storage.write_trial(
-            row, candidate.arch.key, result.status.value, result.objective, states, {"duplicates": self.duplicates}, artifacts
-        )
+        meta = {**self._deferred_meta, "duplicates": self.duplicates}
+        with writing_study(self.storage.path):
+            self.storage.write_trial(row, candidate.arch.key, result.status.value, result.objective, states, meta, artifacts)
+        self._deferred_meta.clear()
         self._add(trial)
         return trial
+
+    def defer_meta(self, **values: Any) -> None:
+        """Meta to store with the next trial or :meth:`save_meta`, not before: a resumed run that
+        fails before it records anything leaves its study file byte for byte as it was."""
+        self._deferred_meta.update(values)
+
+    def save_meta(self, **values: Any) -> None:
+        with writing_study(self.storage.path):
+            self.storage.set_meta(**self._deferred_meta, **values)
+        self._deferred_meta.clear()
 
     def _improves(self, result: Result) -> bool:
         return result.beats(None if self._best is None else self._best.result)

@@ -18,4 +18,6 @@ def nas_estimate(candidate: Candidate, study: StudyView) -> Generator[None, Resu
         result = yield
     except Exception as exc:  # noqa: BLE001 - any estimator bug fails this trial only
         return as_failure(exc, time.perf_counter() - started)
-    return None if result is None else checked(result)
+    if not isinstance(result, Result):
+        return result  # None (nobody answered) or a wrong type, which the core's hook caller names
+    return checked(result)

@@ -40,8 +40,10 @@ class DaskExecutor:
             try:
                 self.client = Client(spec.scheduler, timeout="20s")
                 self.client.wait_for_workers(1, timeout=60)
-            except (OSError, TimeoutError) as exc:
-                raise ConfigError(f"cannot use the Dask scheduler at {spec.scheduler}: {exc}") from None
+            except ValueError as exc:  # dask's word for a malformed address
+                raise ConfigError(f"--scheduler {spec.scheduler!r} is not a Dask address such as tcp://host:8786 ({exc})") from None
+            except (OSError, TimeoutError) as exc:  # a server that is down, not a usage error: exit 1
+                raise NasError(f"cannot use the Dask scheduler at {spec.scheduler}: {exc}") from None
         else:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_WORKER_DEATHS}):
                 self._cluster = LocalCluster(

@@ -47,6 +47,12 @@ class Benchmark(ABC):
     @abstractmethod
     def optimum(self) -> Optimum: ...
 
+    @property
+    @abstractmethod
+    def mean_cost_seconds(self) -> float:
+        """What a query of a uniformly drawn architecture costs on average: for a plugin to say
+        how much budget its own lookups will spend before it makes them."""
+
 
 class TableBenchmark(Benchmark):
     """Rows of (architecture[, fidelity]) with numeric metric columns, held in memory.
@@ -134,6 +140,12 @@ class TableBenchmark(Benchmark):
         test = self._columns.get("test_acc")
         exhaustive = float(valid[np.nanargmax(self._columns[self._objective][top])])
         return Optimum(best, float(np.nanmax(test[top])) if test is not None else None, keys, exhaustive)
+
+    @cached_property
+    def mean_cost_seconds(self) -> float:
+        if self._cost is None:
+            return 0.0
+        return float(np.nanmean(self._columns[self._cost][self._top_rows()]))
 
     def _top_rows(self) -> np.ndarray:
         """Row of every architecture at its highest fidelity."""

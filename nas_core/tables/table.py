@@ -71,14 +71,18 @@ def load_table(path: Path, dataset: str | None) -> TableBenchmark:
     records = _read_records(card.file)
     if not records:
         raise DataError(f"table {card.file} has no rows")
+    for ours, theirs in card.columns.items():
+        if theirs not in records[0]:  # else the table's own column of our name would be used silently
+            raise DataError(f"table {card.file}: its card maps {ours} to {theirs!r}, a column {card.file.name} does not have")
     rename = {theirs: ours for ours, theirs in card.columns.items()}
     rows = [{rename.get(k, k): v for k, v in record.items()} for record in records]
     for name in REQUIRED:
         if name not in rows[0]:
-            mapped = card.columns.get(name)
-            hint = f" (mapped from {mapped!r})" if mapped else ""
-            raise DataError(f"table {card.file} has no {name!r} column{hint}; see docs/table-format.md")
+            raise DataError(f"table {card.file} has no {name!r} column; see docs/table-format.md")
 
+    empty = next((i for i, r in enumerate(rows) if r.get("arch") is None or not str(r["arch"]).strip()), None)
+    if empty is not None:
+        raise DataError(f"table {card.file}: record {empty + 1} has no 'arch' encoding")
     encodings = [str(r["arch"]) for r in rows]
     tokens = tokenize_all(encodings, card.tokens)
     archs = [TableArch(e, t) for e, t in zip(encodings, tokens)]
@@ -97,6 +101,8 @@ def load_table(path: Path, dataset: str | None) -> TableBenchmark:
             raise DataError(f"table {card.file}: column {name!r} must be numeric")
         else:
             info[name] = values
+    if np.isnan(columns["valid_acc"]).all():
+        raise DataError(f"table {card.file}: column 'valid_acc' has no values")
     fidelity = None
     if "fidelity" in rows[0]:
         levels = _as_floats([r.get("fidelity") for r in rows])

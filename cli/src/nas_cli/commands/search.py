@@ -17,7 +17,7 @@ from nas_cli.render import print_summary
 from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
-from nas_core.errors import StorageError
+from nas_core.errors import reading_study
 from nas_core.report import summarize_storage
 from nas_core.preparation import collect_options
 from nas_core.session import Session, open_session
@@ -52,6 +52,8 @@ def search(ctx: click.Context, **params: Any) -> None:
     """Search for an architecture; every trial is recorded in the study file as it ends."""
     spec, storage = _spec_and_storage(ctx, params)
     session = open_session(spec, storage, resume=params["resume"])
+    for warning in session.warnings:
+        click.echo("warning: " + warning, err=True)
     try:
         reason = _run(session, show_progress=not (params["as_json"] or params["quiet"]), max_failures=params["max_failures"])
     except KeyboardInterrupt:
@@ -82,7 +84,7 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
         if given(ctx, "workers") or given(ctx, "scheduler"):
             fields["workers"] = params["workers"] or 0
         if given(ctx, "plugins"):
-            fields["plugins"] = list(params["plugins"])
+            fields["plugins"] = list(dict.fromkeys(params["plugins"]))
         if params["budgets"] or params["timeout"]:
             fields["budget"] = Budget.parse(params["budgets"], params["timeout"]).to_dict()
         fields["options"] = {**fields["options"], **options}
@@ -91,7 +93,7 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
     if not params["plugins"]:
         raise click.UsageError("name a search strategy with --plugin (see: nas plugins)")
     spec = RunSpec(
-        plugins=tuple(params["plugins"]),
+        plugins=tuple(dict.fromkeys(params["plugins"])),  # a plugin named twice is loaded once
         budget=Budget.parse(params["budgets"] or ["100"], params["timeout"]),
         seed=params["seed"],
         benchmark=params["benchmark"],
@@ -111,9 +113,8 @@ def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSp
 def _stored_spec(path: str) -> RunSpec:
     storage = StudyStorage.open(path, writer=False)
     try:
-        return RunSpec.from_dict(storage.meta()["spec"])
-    except KeyError:
-        raise StorageError(f"{path} holds no run spec; it cannot be resumed") from None
+        with reading_study(path):
+            return RunSpec.from_dict(storage.meta()["spec"])
     finally:
         storage.close()
 

@@ -11,7 +11,8 @@ itself: with ``--nag-dataset evaluate`` by looking up ``--nag-dataset-size`` sam
 in the run's benchmark table, with ``--nag-dataset supernet`` with the one-shot supernet on the
 run's data. That work is charged to the run's budget through ``nas_budget`` (the lookups as
 trials and their simulated seconds, the supernet's measured seconds), the honest protocol; with
-``--nag-charge-dataset false`` it is free, the paper's. The noise, the dataset's sample and the
+``--nag-charge-dataset false`` it is free, the paper's. Looked up in a table, its cost is said
+beforehand (``nas_planned_spend``), so the core refuses a budget it would leave no search in. The noise, the dataset's sample and the
 training seed come from the strategy's own random generator, so a seed still fixes the run.
 """
 
@@ -22,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from nas_core import (
-    Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
-    SearchSpace, StudyView, from_options, hookimpl,
+    Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup,
+    PlannedSpend, Result, SearchSpace, StudyView, from_options, hookimpl,
 )
 from nas_nag.grammar import grammar_for
 from nas_nag.labels import parse_labels
@@ -71,6 +72,12 @@ class NAGSampler:
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
         self.seen.add(candidate.arch.key)
+
+    @hookimpl
+    def nas_planned_spend(self, config: Config) -> PlannedSpend | None:
+        if not self.charge or self.model.trained:
+            return None
+        return self.source.planned(self.size)
 
     @hookimpl
     def nas_budget(self, study: StudyView) -> BudgetStatus | None:

@@ -6,7 +6,9 @@
   dataset (:mod:`nas_nag.supernet`).
 
 Either reports what the building used, queries and (simulated or measured) seconds, so a plugin
-can charge it to the run's budget through ``nas_budget`` (:func:`charged_status`).
+can charge it to the run's budget through ``nas_budget`` (:func:`charged_status`); the table's
+can also say beforehand what it will use (``nas_planned_spend``). The supernet's seconds are
+measured training time, not known before it is trained.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Protocol
 
 import numpy as np
 
-from nas_core import Benchmark, BudgetStatus, Config, ConfigError, StudyView, budget_status
+from nas_core import (
+    Benchmark, BudgetStatus, Config, ConfigError, PlannedSpend, StudyView, budget_status,
+)
 from nas_nag.dataset import NASRecord, draw_distinct, query_records
 from nas_nag.opendomain import OpenDomainSpace
 from nas_nag.settings import SupernetSettings
@@ -33,6 +37,9 @@ class Built:
 class NonTrialSource(Protocol):
     def build(self, rng: np.random.Generator, size: int) -> Built: ...
 
+    def planned(self, size: int) -> PlannedSpend | None:
+        """What building a dataset of ``size`` will cost, when it can be known beforehand."""
+
 
 class TableSource:
     def __init__(self, benchmark: Benchmark) -> None:
@@ -41,6 +48,15 @@ class TableSource:
     def build(self, rng: np.random.Generator, size: int) -> Built:
         records, queries, seconds = query_records(self.benchmark.space, rng, size, self.benchmark.query)
         return Built(records, queries, seconds)
+
+    def planned(self, size: int) -> PlannedSpend:
+        return PlannedSpend(
+            "nag-generator's NAS dataset",
+            trials=size,
+            seconds=size * self.benchmark.mean_cost_seconds,
+            units="table lookups",
+            remedy="shrink --nag-dataset-size, or --nag-charge-dataset false",
+        )
 
 
 class SupernetSource:
@@ -60,6 +76,9 @@ class SupernetSource:
             self.space, self.data, pool, self.settings, int(rng.integers(2**31)), self.with_flops  # type: ignore[arg-type]
         )
         return Built(built.records, 0, built.seconds)
+
+    def planned(self, size: int) -> None:
+        return None  # measured training time: unknown until the supernet is trained
 
 
 def supernet_source(config: Config, settings: SupernetSettings, with_flops: bool) -> SupernetSource:
