@@ -399,27 +399,37 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--failures-dir", type=Path, default=Path(tempfile.gettempdir()) / "nas_fault_soak_failures")
     parser.add_argument("--reader-rounds", type=int, default=8, help="searches timed with and without readers (0: skip)")
     parser.add_argument("--reader-budget", type=int, default=3000, help="trials of the written search")
+    parser.add_argument("--add", action="store_true",
+                        help="add to an existing --output (a soak in several sittings): what it holds is kept "
+                             "unless measured again, and each sitting's command is listed")  # fmt: skip
     args = parser.parse_args(argv)
     command = shlex.join(["python", "benchmarks/fault_soak.py", *(sys.argv[1:] if argv is None else argv)])
     print(command, flush=True)
-    report: dict[str, Any] = {"command": command, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                              "machine_cpus": os.cpu_count(), "configs": {}}  # fmt: skip
+    report: dict[str, Any] = {"machine_cpus": os.cpu_count(), "sittings": [], "configs": {}}
+    if args.add and args.output.exists():
+        report = json.loads(args.output.read_text())
+        if "command" in report:  # written by a single sitting before --add existed
+            report["sittings"] = [{k: report.pop(k) for k in ("command", "started", "wall_seconds", "complete")}]
+    sitting = {"command": command, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    report["sittings"].append(sitting)
     start = time.monotonic()
 
     def save(complete: bool) -> None:
         """Rewritten after every configuration, so a stopped soak keeps what it measured."""
-        report.update(complete=complete, wall_seconds=round(time.monotonic() - start, 1))
+        sitting.update(wall_seconds=round(time.monotonic() - start, 1), complete=complete)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, indent=1) + "\n")
 
     with tempfile.TemporaryDirectory(prefix="nas_fault_soak_") as tmp:
         for name in args.configs:
             print(f"{name}: {args.kills} kills", flush=True)
-            report["configs"][name] = soak(CONFIGS[name], args.kills, args.seed, Path(tmp), args.failures_dir).summary()
+            summary = soak(CONFIGS[name], args.kills, args.seed, Path(tmp), args.failures_dir).summary()
+            report["configs"][name] = {"sitting": command, **summary}
             save(False)
         if args.reader_rounds:
             print("readers", flush=True)
-            report["readers"] = reader_soak(args.seed, args.reader_rounds, 4, args.reader_budget, Path(tmp))
+            readers = reader_soak(args.seed, args.reader_rounds, 4, args.reader_budget, Path(tmp))
+            report["readers"] = {"sitting": command, **readers}
     save(True)
     print_summary(report)
     print(f"wrote {args.output}")
