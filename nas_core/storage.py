@@ -140,6 +140,7 @@ class StudyStorage:
             if writer or not on_disk:
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             else:
+                _roll_back_hot_journal(path)
                 conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
             conn.execute("PRAGMA busy_timeout = 5000")
             schema = SCHEMA_VERSION
@@ -323,6 +324,22 @@ class _Transaction:
         self._conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.Error):
             raise StorageError(f"cannot write {self._path}: {exc}") from None
+
+
+def _roll_back_hot_journal(path: str) -> None:
+    """A writer killed while :meth:`StudyStorage.close` switched the file out of WAL leaves a hot
+    rollback journal, which only a read-write connection may roll back: until then every
+    read-only open fails. Opening read-write once restores the last committed state, as SQLite
+    does on any read-write open (found by benchmarks/fault_soak.py, 3 of 110 killed runs)."""
+    journal = Path(path + "-journal")
+    if not (journal.is_file() and journal.stat().st_size > 0 and os.access(path, os.W_OK)):
+        return
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("PRAGMA schema_version").fetchone()
+    finally:
+        conn.close()
 
 
 def _check_header(path: str) -> None:

@@ -3,6 +3,8 @@
 import hashlib
 import pickle
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +40,32 @@ def test_create_write_and_read_back(tmp_path: Path) -> None:
     assert reader.states() == {"strategy": {"rng": [1, 2]}}
     reader.close()
     assert sorted(p.name for p in path.parent.iterdir()) == ["s.db"]  # no -wal/-shm left behind
+
+
+# A writer killed in the middle of a rollback-journal transaction, as a kill during close() is.
+KILLED_MID_TRANSACTION = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=DELETE")
+conn.execute("PRAGMA cache_size=1")  # spill pages into the file, so only the journal can undo them
+conn.execute("BEGIN IMMEDIATE")
+conn.execute("CREATE TABLE half_written (x)")
+conn.executemany("INSERT INTO half_written VALUES (?)", [(os.urandom(500),) for _ in range(200)])
+os._exit(0)
+"""
+
+
+def test_a_study_whose_writer_was_killed_mid_journal_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    storage = StudyStorage.create(path, {"spec": {"seed": 3}})
+    storage.write_trial(row(0), "k0", "complete", 1.0, {})
+    storage.close()
+    subprocess.run([sys.executable, "-c", KILLED_MID_TRANSACTION, str(path)], check=True)
+    assert Path(f"{path}-journal").stat().st_size > 0  # a hot journal a read-only open cannot undo
+    reader = StudyStorage.open(path, writer=False)
+    assert [r.trial_id for r in reader.trials()] == [0] and reader.meta() == {"spec": {"seed": 3}}
+    reader.close()
+    assert "half_written" not in {name for (name,) in sqlite3.connect(path).execute("SELECT name FROM sqlite_master")}
 
 
 def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
