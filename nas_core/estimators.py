@@ -65,12 +65,13 @@ class TrainEstimator:
         from nas_core.training.trial import train_architecture
 
         settings = replace(self.settings, epochs=candidate.fidelity) if candidate.fidelity else self.settings
-        runs = [
-            train_architecture(
-                self.space, candidate.arch, self.data, settings, stable_seed(self.seed, candidate.arch.key, settings.epochs, repeat)
-            )
-            for repeat in range(self.repeats)
-        ]
+        with self.space.building(candidate):
+            runs = [
+                train_architecture(
+                    self.space, candidate.arch, self.data, settings, stable_seed(self.seed, candidate.arch.key, settings.epochs, repeat)
+                )
+                for repeat in range(self.repeats)
+            ]
         kept = runs[0]
         metrics = {name: statistics.fmean(run.metrics[name] for run in runs) for name in kept.metrics}
         info = kept.info(self.data)

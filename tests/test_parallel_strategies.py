@@ -3,7 +3,7 @@ results fed back in the order they finish, no exception."""
 
 import pytest
 
-from cli_helpers import nas, nas_json
+from cli_helpers import nas_json
 
 SMALL_PREDICTOR = ("--gpnas-warmup", "6", "--gpnas-filter-patience", "2", "--gpnas-predictor-epochs", "10",
                    "--gpnas-refine-steps", "2")  # fmt: skip
@@ -23,12 +23,9 @@ def test_a_strategy_on_two_workers_gets_the_trials_its_budget_buys(plugins: tupl
     assert shown["status_counts"].get("complete") == 12 and "failed" not in shown["status_counts"]
 
 
-def test_gpnas_refuses_a_skip_connection_blocker_the_workers_would_not_apply() -> None:
-    done = nas("search", "--plugin", "gpnas", "--space", "nb201-gen", "--dataset", "digits", "--budget", "2",
-               "--workers", "2")  # fmt: skip
-    assert done.returncode == 2  # a usage error: the option and the engine do not go together
-    assert done.stderr.strip().splitlines()[-1] == (  # after any warning of Dask's (a dashboard port in use)
-        "error: the skip-connection blocker cannot reach Dask workers (they train without it): "
-        "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process "
-        "(try 'nas search -h' for help)"
-    )
+def test_gpnas_trains_its_skip_dropout_children_on_the_workers() -> None:
+    """The blocker's rate travels in the candidate; the workers' training applies it (space.building)."""
+    shown = nas_json("search", "--plugin", "gpnas", *SMALL_PREDICTOR, "--space", "nb201-gen", "--dataset", "digits",
+                     "--nb201-channels", "4", "--nb201-cells", "1", "--train-epochs", "1", "--budget", "3",
+                     "--workers", "2", "--json")  # fmt: skip
+    assert shown["status_counts"].get("complete", 0) >= 3 and "failed" not in shown["status_counts"]

@@ -56,3 +56,40 @@ def test_a_table_study_reads_without_its_data(tmp_path: Path) -> None:
     assert drawn.returncode == 0, drawn.stderr
     exported = nas("export", str(db), "--format", "json", "-o", str(tmp_path / "cell.json"))
     assert exported.returncode == 0, exported.stderr
+
+
+def test_the_training_estimator_builds_inside_the_spaces_building_block() -> None:
+    """What a strategy asked for with a candidate (its meta) reaches the space wherever training runs."""
+    from contextlib import contextmanager
+
+    from nas_core.datasets.builtin import digits
+    from nas_core.registry import DatasetRequest
+    from nas_core.spaces.mlp import MLPSpace
+    from nas_core.training.device import device_data
+    from nas_core.training.settings import TrainSettings
+    from nas_core.types import Candidate
+
+    class RecordingSpace(MLPSpace):
+        def __init__(self) -> None:
+            super().__init__(max_layers=2)
+            self.inside: list[tuple[dict, bool]] = []
+            self.open = False
+
+        @contextmanager
+        def building(self, candidate):
+            self.open = True
+            try:
+                yield
+            finally:
+                self.open = False
+                self.inside.append((dict(candidate.meta), True))
+
+        def build(self, arch, input_shape, num_classes):
+            assert self.open, "built outside the building block"
+            return super().build(arch, input_shape, num_classes)
+
+    space = RecordingSpace()
+    estimator = TrainEstimator(space, device_data(digits(DatasetRequest(None, 0)), "cpu"), TrainSettings(epochs=1), seed=0)
+    arch = space.sample(__import__("numpy").random.default_rng(0))
+    result = estimator.estimate(Candidate(arch, meta={"skip_dropout": 0.25}))
+    assert result.ok and space.inside == [({"skip_dropout": 0.25}, True)]

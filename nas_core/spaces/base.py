@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Mapping
@@ -24,6 +25,8 @@ from nas_core.graph import CellGraph
 if TYPE_CHECKING:
     import torch
     from ConfigSpace import Configuration, ConfigurationSpace
+
+    from nas_core.types import Candidate
 
 
 class Capability(StrEnum):
@@ -105,6 +108,13 @@ class SearchSpace(ABC):
         self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int
     ) -> torch.nn.Module:
         raise self._missing(Capability.BUILD)
+
+    def building(self, candidate: Candidate) -> AbstractContextManager[None]:
+        """Entered around building and training ``candidate`` wherever the run trains it (in
+        process or on a Dask worker). A space whose networks depend on what the strategy asked
+        for with a candidate (its ``meta``), not on the architecture alone, sets that up here:
+        GPNAS's generalized space drops skip connections at the rate its strategy chose."""
+        return nullcontext()
 
     def to_configspace(self, seed: int = 0) -> ConfigurationSpace:
         """One categorical hyper-parameter per decision (override for richer encodings)."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import torch
 from torch import nn
@@ -16,12 +17,17 @@ from nas_core.training.measure import latency_ms, mflops, params_millions
 from nas_core.training.seeding import seeded_torch
 from nas_core.training.settings import TrainSettings
 
+if TYPE_CHECKING:
+    from nas_core.types import Candidate
+
 
 class NetworkBuilder(Protocol):
     """What training needs of a search space: its ``build``. A plugin may pass its own builder
     (one that copies shared weights into the network it builds, say)."""
 
     def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> nn.Module: ...
+
+    def building(self, candidate: Candidate) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.stats import kurtosis
 
-from nas_core import ArchitectureError, ConfigError, NB201Cell, one_torch_thread
+from nas_core import ArchitectureError, Candidate, ConfigError, NB201Cell, one_torch_thread
 
 from nas_gpnas.generalized import GeneralizedCell, GeneralizedOp, GeneralizedSpace
 from nas_gpnas.networks import initialize
@@ -85,6 +85,17 @@ def test_the_skip_blocker_drops_skip_outputs_only_inside_its_block() -> None:
     with pytest.raises(ConfigError):
         with space.skip_dropout(1.0):
             pass
+
+
+def test_the_space_applies_the_rate_a_candidate_carries() -> None:
+    space = GeneralizedSpace(channels=4, cells=1)
+    skips = cell(*["skip_connect/relu/gauss"] * 6)
+    with space.building(Candidate(skips, meta={"skip_dropout": 0.25})):
+        blocked = space.build(skips, (1, 8, 8), 3)
+    with space.building(Candidate(skips)):
+        free = space.build(skips, (1, 8, 8), 3)
+    assert {m.p for m in blocked.modules() if isinstance(m, torch.nn.Dropout)} == {0.25}
+    assert not any(isinstance(m, torch.nn.Dropout) for m in free.modules())
 
 
 def test_the_graph_drops_absent_edges_like_nb201() -> None:

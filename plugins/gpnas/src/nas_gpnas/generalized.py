@@ -28,14 +28,14 @@ the rate is set for the duration of one training through :meth:`GeneralizedSpace
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import numpy as np
 
 from nas_core import (
-    Architecture, ArchitectureError, CELL_INPUT, CELL_OUTPUT, CellGraph, ConfigError, Decision,
+    Architecture, ArchitectureError, CELL_INPUT, CELL_OUTPUT, Candidate, CellGraph, ConfigError, Decision,
     NB201Cell, NB201Space, NB201_EDGES, SearchSpace, nb201_cell_key,
 )
 
@@ -214,6 +214,11 @@ class GeneralizedSpace(SearchSpace):
 
         assert isinstance(arch, GeneralizedCell)
         return build_generalized_network(arch.ops, input_shape, num_classes, self.channels, self.cells, self._skip_rate)
+
+    def building(self, candidate: Candidate) -> AbstractContextManager[None]:
+        """GPNAS proposes each child with the skip-connection dropout rate of its moment in the
+        search (``meta["skip_dropout"]``); the run's training applies it, in process or on a worker."""
+        return self.skip_dropout(float(candidate.meta.get("skip_dropout", 0.0)))
 
     @contextmanager
     def skip_dropout(self, rate: float) -> Iterator[None]:

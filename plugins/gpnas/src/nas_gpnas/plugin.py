@@ -64,13 +64,6 @@ def fixed_topology(text: str, decoupling: Decoupling) -> Values | None:
 def nas_configure(config: Config) -> None:
     options = from_options(GPNASSettings, config.options)
     space = config.space
-    if options.skip_dropout > 0 and config.spec.parallel and hasattr(space, "skip_dropout"):
-        # The blocker wraps the estimate in the driver; a Dask worker builds and trains the child
-        # from the architecture alone, without it. Refused rather than silently left out.
-        raise ConfigError(
-            "the skip-connection blocker cannot reach Dask workers (they train without it): "
-            "give --gpnas-skip-dropout 0 with --workers/--scheduler, or train in one process"
-        )
     decoupling = Decoupling.of(space)
     settings, fidelities = bohb_settings(config, options)
     topology = fixed_topology(options.topology, decoupling)

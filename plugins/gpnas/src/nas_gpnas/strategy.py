@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,17 +239,6 @@ class GPNAS:
         for name, searcher in self.searchers.items():
             searcher.tell(asked[name], cost, crashed=crashed, known=known)
         self.worst_cost = max(self.worst_cost, cost)
-
-    # -- the skip-connection blocker ---------------------------------------------------------------
-    @hookimpl(wrapper=True)
-    def nas_estimate(self, candidate: Candidate, study: StudyView) -> Generator[None, Result | None, Result | None]:
-        """Train the candidate with the dropout rate on skip connections it was proposed with."""
-        rate = float(candidate.meta.get("skip_dropout", 0.0))
-        blocker = getattr(self.space, "skip_dropout", None)
-        if rate <= 0.0 or blocker is None:
-            return (yield)
-        with blocker(rate):
-            return (yield)
 
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ before it, so the estimator runs in the search's own process, in order.
 from __future__ import annotations
 
 import zlib
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
 
@@ -106,6 +107,9 @@ class InheritingBuilder:
         self.space = space
         self.store = store
         self.built: list[tuple[nn.Module, int]] = []
+
+    def building(self, candidate: Candidate) -> AbstractContextManager[None]:
+        return self.space.building(candidate)
 
     def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> nn.Module:
         assert isinstance(arch, MLPChain)
