@@ -21,6 +21,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -339,11 +340,18 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
         yield folder
         folder.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"running as root, where chmod does not stop writes, and cannot mount a read-only tmpfs: {mounted.stderr!r}")
-    try:
+    with tmpfs(folder, "ro,size=64k", "running as root, where chmod does not stop writes, and cannot mount a read-only tmpfs"):
         yield folder
+
+
+@contextmanager
+def tmpfs(folder: Path, options: str, why_not: str) -> Iterator[None]:
+    """A real tmpfs mounted on ``folder`` for the block; the test is skipped where mount fails."""
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"{why_not}: {mounted.stderr!r}")
+    try:
+        yield
     finally:
         subprocess.run(["umount", str(folder)], check=True)
 
@@ -368,13 +376,8 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 128 KiB file system: room for a study file and a few trials."""
     folder = tmp_path / "tiny"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr!r}")
-    try:
+    with tmpfs(folder, "size=128k", "cannot mount a tmpfs here (needs root)"):
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
 
 
 def test_a_full_disk_stops_the_search_with_one_line_and_keeps_the_recorded_trials(tiny_disk: Path) -> None:
