@@ -107,6 +107,17 @@ class BudgetStatus:
         return self.remaining <= 0.0
 
 
+def trials_left(budget: Budget, usage: Usage) -> int | None:
+    """How many more trials may start (running ones count as started); None without a trial limit.
+
+    The loop asks a strategy for at most this many candidates: with two free workers and one
+    trial left, starting two would overspend the budget.
+    """
+    if budget.trials is None:
+        return None
+    return max(0, budget.trials - usage.trials - usage.in_flight)
+
+
 def budget_status(budget: Budget, usage: Usage) -> BudgetStatus:
     """The tightest of the budget's limits given ``usage``."""
     limits = []

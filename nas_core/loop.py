@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from nas_core.budget import trials_left
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
 from nas_core.study import Study
@@ -121,7 +122,9 @@ class SearchLoop:
             status = self.hooks.budget(study)
             if status.exhausted:
                 return f"budget spent ({status.reason})"
-            candidates = self.hooks.propose(study, study.space, self.slots - len(self._running))
+            room = self.slots - len(self._running)
+            left = trials_left(study.spec.budget, study.usage)
+            candidates = self.hooks.propose(study, study.space, room if left is None else min(room, left))
             if not candidates:
                 return None if self._running else "the strategy has no more candidates"
             for proposed in candidates:

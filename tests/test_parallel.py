@@ -105,3 +105,12 @@ def test_the_driver_killed_mid_run_resumes_without_loss_or_duplicates(tmp_path: 
     assert {r.trial_id: (r.candidate, r.result) for r in after if r.trial_id in before} == before
     keys = [r.candidate["arch"]["arch_str"] for r in after]
     assert len(set(keys)) == len(keys)  # nothing evaluated twice across the kill
+
+
+def test_two_free_workers_and_one_trial_left_start_one_trial(tmp_path: Path) -> None:
+    """A parallel run resumed one trial short of its budget (found by the fault soak: it ran 151 of 150)."""
+    db = tmp_path / "p.db"
+    nas_json("search", "--plugin", "evolution", "--benchmark", "nb201", "--dataset", "cifar10",
+             "--budget", "9", "--storage", str(db), "--json")  # fmt: skip
+    shown = nas_json("search", "--resume", "--storage", str(db), "--budget", "10", "--workers", "2", "--json")
+    assert shown["trials"] == 10 and sorted(r.trial_id for r in rows(db)) == list(range(10))
