@@ -14,7 +14,7 @@ from nas_core.budget import Budget
 from nas_core.config import RunSpec, stable_seed
 from nas_core.errors import ConfigError, reading_study
 from nas_core.plugin_sets import Method, options_per_set
-from nas_core.preparation import study_space
+from nas_core.preparation import prepare
 from nas_core.spaces.base import Capability
 from nas_core.storage import StudyStorage
 
@@ -75,10 +75,12 @@ class RetrainBenchPlan:
         return self.search_spec(self.methods[0], self.seeds[0])
 
     def sample_random(self) -> list[dict[str, Any]]:
-        """The random architectures (``to_dict()`` forms), uniform over the space, from ``random_seed``."""
+        """The random architectures (``to_dict()`` forms), uniform over the space, from
+        ``random_seed``. Prepares the first method's run on the way, so that an unknown space,
+        dataset or option is refused before anything is written."""
+        space = prepare(self.reference_spec()).space
         if not self.random_architectures:
             return []
-        space = study_space(self.reference_spec())
         if Capability.SAMPLE not in space.capabilities or Capability.BUILD not in space.capabilities:
             raise ConfigError(f"space {space.name} cannot sample and build random architectures to compare with: use --random 0")
         rng = np.random.default_rng(stable_seed(self.random_seed, "retrain-bench random architectures"))

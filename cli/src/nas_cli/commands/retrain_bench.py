@@ -64,7 +64,7 @@ def retrain_bench(ctx: click.Context, **params: Any) -> None:
     output = Path(params["output"])
     runs = Path(params["runs"]) if params["runs"] else output.with_suffix(".runs")
     if runs.exists() and not runs.is_dir():
-        raise click.UsageError(f"--runs {runs} is a file, not a folder")
+        raise click.UsageError(f"{runs} (the folder of its studies) is a file: name another with --runs")
     plan = RetrainBenchPlan(
         methods=tuple(parse_method(value) for value in params["methods"]),
         space=params["space"],
