@@ -8,11 +8,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from nas_cli.files import write_json
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
-from nas_cli.render import plain
+from nas_cli.render import numbers_table, plain
 from nas_core.comparison import BenchPlan, run_bench
 from nas_core.plugin_sets import parse_plugin_set
 from nas_core.tables.files import ENV as DATA_ENV
@@ -73,12 +72,11 @@ def bench(ctx: click.Context, **params: Any) -> None:
 
 def print_bench_summary(results: dict[str, Any], console: Console) -> None:
     optimum = results["optimum"]
-    table = Table(
-        title=f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
-        f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}"
+    table = numbers_table(
+        f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
+        f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}",
+        ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"),
     )
-    for column in ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"):
-        table.add_column(column, justify="right")
     for label, s in results["summary"].items():
         table.add_row(
             plain(label),

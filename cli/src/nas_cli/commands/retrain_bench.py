@@ -19,11 +19,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from nas_cli.files import write_json
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
-from nas_cli.render import plain
+from nas_cli.render import numbers_table, plain
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
 from nas_core.plugin_sets import method_plugins, parse_method
@@ -104,12 +103,11 @@ def _acc(mean: float | None, std: float | None) -> str:
 def print_retrain_summary(results: dict[str, Any], console: Console) -> None:
     plan = results["plan"]
     random = results["random"]["summary"]
-    table = Table(
-        title=f"{plain(plan['dataset'])}, {plain(plan['space'])}: test accuracy [%] after retraining "
-        f"{len(plan['retrain']['seeds'])} x {plan['retrain']['epochs']} epochs from scratch"
+    table = numbers_table(
+        f"{plain(plan['dataset'])}, {plain(plan['space'])}: test accuracy [%] after retraining "
+        f"{len(plan['retrain']['seeds'])} x {plan['retrain']['epochs']} epochs from scratch",
+        ("method", "answers", "mean ± std", "s.e.", "retrain std", "beats random", "per search seed"),
     )
-    for column in ("method", "answers", "mean ± std", "s.e.", "retrain std", "beats random", "per search seed"):
-        table.add_column(column, justify="right")
     for label, method in results["methods"].items():
         s = method["summary"]
         seeds = " ".join("-" if r["test_acc_mean"] is None else f"{r['test_acc_mean']:.1f}" for r in method["runs"])
