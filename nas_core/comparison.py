@@ -21,24 +21,15 @@ from nas_core.tables.base import Benchmark
 from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
-from nas_core.errors import ConfigError
 from nas_core.hookspecs import hookimpl
 from nas_core.report import best_so_far
-from nas_core.preparation import collect_options
+from nas_core.plugin_sets import options_per_set
 from nas_core.session import open_session
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result
 
 # Libraries whose numerics a run's proposals depend on (a strategy's model, its predictor, the tables).
 _NUMERIC_LIBRARIES = ("numpy", "scipy", "scikit-learn", "torch", "torch-geometric", "ConfigSpace", "smac", "nas-core")
-
-
-def parse_plugin_set(text: str) -> tuple[str, ...]:
-    """``"evolution+gpnas-predictor"`` (or comma-separated) -> the plugins of one set."""
-    names = tuple(n.strip() for n in text.replace(",", "+").split("+") if n.strip())
-    if not names:
-        raise ConfigError(f"empty plugin set {text!r}")
-    return names
 
 
 @dataclass(frozen=True)
@@ -54,24 +45,12 @@ class BenchPlan:
 
     def specs(self) -> list[RunSpec]:
         """One spec per (set, seed); each set gets the options its plugins declare."""
-        per_set = {}
-        claimed: set[str] = set()
-        for plugins in self.plugin_sets:
-            group = collect_options(plugins)
-            per_set[plugins] = {k: v for k, v in self.options.items() if _name(k) in group}
-            claimed |= {_name(k) for k in per_set[plugins]}
-        unknown = sorted(_name(k) for k in self.options if _name(k) not in claimed)
-        if unknown:
-            raise ConfigError(f"no plugin set accepts --{unknown[0].replace('_', '-')}")
+        per_set = dict(zip(self.plugin_sets, options_per_set(self.plugin_sets, self.options)))
         return [
             RunSpec(plugins, self.budget, seed, self.benchmark, self.dataset, None, per_set[plugins], "cpu", self.data_dir)
             for plugins in self.plugin_sets
             for seed in self.seeds
         ]
-
-
-def _name(key: str) -> str:
-    return key.lstrip("-").replace("-", "_")
 
 
 class StopAtOptimum:

@@ -3,16 +3,21 @@
 A study that trained is retrained on its own dataset, space and training options; a study on a
 table (nothing trained) needs ``dataset``, and the table's space builds the network (NB201 cells
 found on the NB201 table can be retrained on digits, for instance).
+
+:func:`train_from_scratch` is the training itself, for any architecture of a run's space:
+``nas retrain-bench`` trains its random architectures through it, so they are trained exactly as
+the answers it compares them with.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from nas_core.config import stable_seed
+from nas_core.config import RunSpec, stable_seed
 from nas_core.errors import ConfigError
 from nas_core.export import StudyBest, save_torch_program
 from nas_core.preparation import prepare, study_space
@@ -30,9 +35,6 @@ def retrain(
     data_dir: str | None = None,
     save: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    from nas_core.training.device import device_data
-    from nas_core.training.trial import train_architecture
-
     best = StudyBest.read(path)
     spec = best.spec
     if spec.benchmark:
@@ -44,22 +46,41 @@ def retrain(
         spec = replace(spec, dataset=dataset)
     if data_dir is not None:
         spec = replace(spec, data_dir=data_dir)
+    return {
+        **train_from_scratch(spec, best.arch, epochs, seed=seed, device=device, save=save),
+        "trial_id": None if best.row is None else best.row.trial_id,
+        "searched_metrics": None if best.row is None else best.row.result["metrics"],
+    }
+
+
+def train_from_scratch(
+    spec: RunSpec,
+    arch: Mapping[str, Any],
+    epochs: int,
+    *,
+    seed: int = 0,
+    device: str = "auto",
+    save: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """``arch`` (its ``to_dict()`` form) trained for ``epochs`` on the data and with the training
+    options of ``spec``, from weights and shuffles seeded by ``seed`` and the architecture."""
+    from nas_core.training.device import device_data
+    from nas_core.training.trial import train_architecture
+
     prepared = prepare(spec)
     if prepared.dataset is None:
         raise ConfigError("nothing to train on: give --dataset")
-    arch = best.architecture(prepared.space)
+    architecture = prepared.space.decode(arch)
     settings = replace(from_options(TrainSettings, prepared.options), epochs=epochs)
     data = device_data(prepared.dataset, device)
-    trained = train_architecture(prepared.space, arch, data, settings, stable_seed(seed, "retrain", arch.key))
+    trained = train_architecture(prepared.space, architecture, data, settings, stable_seed(seed, "retrain", architecture.key))
     if save is not None:
         save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))
     return {
         **trained.metrics,
-        "trial_id": None if best.row is None else best.row.trial_id,
-        "arch": arch.to_dict(),
+        "arch": architecture.to_dict(),
         "dataset": prepared.dataset.name,
         "epochs": trained.report.epochs_run,
         "seed": seed,
         "seconds": trained.report.seconds,
-        "searched_metrics": None if best.row is None else best.row.result["metrics"],
     }

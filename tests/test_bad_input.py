@@ -34,6 +34,8 @@ RANDOM = ("search", "--plugin", "random", *NB201, "--budget", "3", "--storage", 
 EVOLUTION = ("search", "--plugin", "evolution", *NB201, "--budget", "3", "--storage", "{db}")
 ON_DIGITS = ("--space", "nb201", "--dataset", "digits", "--budget", "1", "--storage", "{db}")
 USAGE, RUNTIME = 2, 1
+RETRAIN_BENCH = ("retrain-bench", "--plugin", "darts", "--space", "nb201", "--dataset", "digits", "--budget", "1", "--retrain-epochs", "1",
+                 "-o", "{tmp}/out.json")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,26 @@ CASES = [
           "--budget", "1", "--storage", "{db}")),
     Case("gpnas-space-on-a-table", USAGE, "does not match benchmark",
          ("search", "--plugin", "random", "--plugin", "gpnas-space", *NB201, "--space", "nb201-gen", "--storage", "{db}")),
+    # nas retrain-bench: methods with options of their own, retraining and random counts, the runs folder
+    Case("retrain-bench-no-space", USAGE, "Missing option '--space'", tuple(a for a in RETRAIN_BENCH if a not in ("--space", "nb201"))),
+    Case("retrain-bench-space-unknown", USAGE, "unknown search space 'nope'", (*RETRAIN_BENCH, "--space", "nope")),
+    Case("retrain-bench-dataset-unknown", USAGE, "unknown dataset 'nope'", (*RETRAIN_BENCH, "--dataset", "nope")),
+    Case("retrain-bench-retrain-seeds-zero", USAGE, "'--retrain-seeds': 0 is not in the range x>=1", (*RETRAIN_BENCH, "--retrain-seeds", "0")),
+    Case("retrain-bench-retrain-epochs-missing", USAGE, "Missing option '--retrain-epochs'",
+         ("retrain-bench", "--plugin", "darts", "--space", "nb201", "--dataset", "digits", "--budget", "1", "-o", "{tmp}/out.json")),
+    Case("retrain-bench-random-negative", USAGE, "'--random': -1 is not in the range x>=0", (*RETRAIN_BENCH, "--random", "-1")),
+    Case("retrain-bench-set-option-unknown", USAGE, "plugin set 'darts --evolution-population 3': none of darts declares --evolution-population",
+         (*RETRAIN_BENCH, "--plugin", "darts --evolution-population 3")),
+    Case("retrain-bench-set-option-of-the-core", USAGE, "--train-lr applies to every set; give it outside the set",
+         (*RETRAIN_BENCH, "--plugin", "fast=darts --train-lr 0.1")),
+    Case("retrain-bench-set-option-without-value", USAGE, "option --darts-method needs a value", (*RETRAIN_BENCH, "--plugin", "x=darts --darts-method")),
+    Case("retrain-bench-set-option-bad-value", USAGE, "invalid value for --darts-method: 'fourth-order'",
+         (*RETRAIN_BENCH, "--plugin", "x=darts --darts-method fourth-order")),
+    Case("retrain-bench-set-not-an-option", USAGE, "expected an option (--name value), got 'milenas'", (*RETRAIN_BENCH, "--plugin", "darts milenas")),
+    Case("retrain-bench-set-unbalanced-quote", USAGE, "cannot read plugin set", (*RETRAIN_BENCH, "--plugin", "darts --darts-method 'milenas")),
+    Case("retrain-bench-label-twice", USAGE, "two methods have the label 'a'", (*RETRAIN_BENCH, "--plugin", "a=darts", "--plugin", "a=evolution")),
+    Case("retrain-bench-unknown-plugin", USAGE, "unknown plugin 'dartz'", (*RETRAIN_BENCH, "--plugin", "dartz")),
+    Case("retrain-bench-runs-is-a-file", USAGE, "{tmp}/out.runs (the folder of its studies) is a file", RETRAIN_BENCH, write("out.runs", "")),
     # composition: a plugin's own spending that leaves the strategy nothing
     Case("planned-spend-over-budget", USAGE, "nag-generator's NAS dataset (156 table lookups, about ",
          ("search", "--plugin", "evolution", "--plugin", "nag-generator", "--benchmark", "nb201", "--dataset", "cifar100",

@@ -68,3 +68,34 @@ def plot_study(points: Sequence[tuple[int, float, float, float | None]], title: 
     fig.tight_layout()
     fig.savefig(output, dpi=120)
     plt.close(fig)
+
+
+def plot_retrain_bench(results: dict[str, Any], output: Path) -> None:
+    """Retrained test accuracy per method: each search seed's answer (its mean over retrainings)
+    as a dot, the mean over seeds with its standard error; the random architectures as dots over
+    their quartile box."""
+    fig, ax = plt.subplots(figsize=(8, 1.4 + 0.6 * (len(results["methods"]) + 1)))
+    rows: list[str] = []
+    for label, method in results["methods"].items():
+        y = len(rows)
+        means = [run["test_acc_mean"] for run in method["runs"] if run["test_acc_mean"] is not None]
+        ax.scatter(means, [y] * len(means), s=18, alpha=0.6)
+        summary = method["summary"]
+        if summary["test_acc_mean"] is not None:
+            ax.errorbar([summary["test_acc_mean"]], [y], xerr=[summary["test_acc_se"]], fmt="D", color="black", capsize=4)
+        rows.append(f"{label} ({len(means)})")
+    random = [a["test_acc_mean"] for a in results["random"]["architectures"] if a["test_acc_mean"] is not None]
+    if random:
+        y = len(rows)
+        ax.boxplot([random], positions=[y], vert=False, widths=0.5, whis=(0, 100), showfliers=False)
+        ax.scatter(random, [y] * len(random), s=12, color="grey", alpha=0.6)
+        rows.append(f"random ({len(random)})")
+    plan = results["plan"]
+    ax.set_yticks(range(len(rows)), rows)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"test accuracy [%], mean of {len(plan['retrain']['seeds'])} retrainings x {plan['retrain']['epochs']} epochs")
+    ax.set_title(f"{plan['dataset']}, {plan['space']}: answers (mean ± s.e.) and random architectures")
+    ax.grid(True, axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(output, dpi=120)
+    plt.close(fig)

@@ -30,6 +30,14 @@ def arch_text(arch: dict[str, Any]) -> str:
     return plain(", ".join(f"{k}={v}" for k, v in arch.items() if k != "kind"))
 
 
+def numbers_table(title: str, columns: tuple[str, ...]) -> Table:
+    """A table whose columns are right-aligned, so that numbers line up."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="right")
+    return table
+
+
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["status_counts"].items()))
     used = summary["budget_used"]

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
+from nas_cli.files import write_json
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
-from nas_cli.render import plain
-from nas_core.comparison import BenchPlan, parse_plugin_set, run_bench
+from nas_cli.render import numbers_table, plain
+from nas_core.comparison import BenchPlan, run_bench
+from nas_core.plugin_sets import parse_plugin_set
 from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
@@ -62,13 +62,9 @@ def bench(ctx: click.Context, **params: Any) -> None:
     output = Path(params["output"])
     output.parent.mkdir(parents=True, exist_ok=True)
 
-    def write(results: dict[str, Any]) -> None:  # after every run: a stopped bench keeps its runs
-        partial = output.with_name(output.name + ".partial")
-        partial.write_text(json.dumps(results, indent=1))
-        partial.replace(output)
-
-    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=write)
-    write(results)
+    # written after every run: a stopped bench keeps its runs
+    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=lambda so_far: write_json(output, so_far))
+    write_json(output, results)
     if not params["quiet"]:
         print_bench_summary(results, Console())
         Console().print(f"wrote {plain(output)}")
@@ -76,12 +72,11 @@ def bench(ctx: click.Context, **params: Any) -> None:
 
 def print_bench_summary(results: dict[str, Any], console: Console) -> None:
     optimum = results["optimum"]
-    table = Table(
-        title=f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
-        f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}"
+    table = numbers_table(
+        f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
+        f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}",
+        ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"),
     )
-    for column in ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"):
-        table.add_column(column, justify="right")
     for label, s in results["summary"].items():
         table.add_row(
             plain(label),

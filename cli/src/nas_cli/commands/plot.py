@@ -1,9 +1,11 @@
-"""``nas plot``: regret curves of bench files, or the best-so-far curve of a study."""
+"""``nas plot``: regret curves of bench files, a retrain-bench's accuracies, or the best-so-far
+curve of a study."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,22 +18,21 @@ from nas_core.types import Result
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="PNG file to write.")
 def plot(paths: tuple[str, ...], output: str) -> None:
-    """Plot bench results (*.json, mean regret with 95% bands) or one study (best so far)."""
-    from nas_cli.plotting import plot_bench_regret, plot_study  # matplotlib is slow to import
+    """Plot bench results (*.json, mean regret with 95% bands), one retrain-bench result (*.json,
+    retrained accuracies against random architectures) or one study (best so far)."""
+    from nas_cli.plotting import plot_bench_regret, plot_retrain_bench, plot_study  # matplotlib is slow to import
 
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
     if all(p.endswith(".json") for p in paths):
-        results = []
-        for path in paths:
-            try:
-                data = json.loads(Path(path).read_text())
-            except json.JSONDecodeError as exc:
-                raise click.ClickException(f"{path} is not JSON: {exc}") from None
-            if not isinstance(data, dict) or "runs" not in data or "optimum" not in data:
-                raise click.ClickException(f"{path} is not a result of nas bench")
-            results.append(data)
-        plot_bench_regret(results, target)
+        results = [_read_json(path) for path in paths]
+        if len(results) == 1 and _is_retrain_bench(results[0]):
+            plot_retrain_bench(results[0], target)
+        else:
+            for path, data in zip(paths, results):
+                if "runs" not in data or "optimum" not in data:
+                    raise click.ClickException(f"{path} is not a result of nas bench (or of nas retrain-bench, which plots alone)")
+            plot_bench_regret(results, target)
     elif len(paths) == 1:
         storage = StudyStorage.open(paths[0], writer=False)
         try:
@@ -48,3 +49,17 @@ def plot(paths: tuple[str, ...], output: str) -> None:
     else:
         raise click.ClickException("plot either bench results (*.json, one or more) or a single study file")
     click.echo(f"wrote {target}")
+
+
+def _read_json(path: str) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{path} is not a result of nas bench or nas retrain-bench")
+    return data
+
+
+def _is_retrain_bench(data: dict[str, Any]) -> bool:
+    return "methods" in data and "random" in data and "plan" in data
