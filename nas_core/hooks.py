@@ -1,11 +1,12 @@
 """A typed facade over ``pluggy``'s hook relay, so the core never calls a hook untyped.
 
-It also checks what plugins return: a wrong type from a plugin is a PluginError naming the hook,
-not an AttributeError three frames later.
+It also checks what plugins return: a wrong type from a plugin is a PluginError naming the hook
+and the plugins that implement it, not an AttributeError three frames later.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -27,9 +28,24 @@ if TYPE_CHECKING:
 
 
 class Hooks:
-    def __init__(self, pm: pluggy.PluginManager) -> None:
+    def __init__(self, pm: pluggy.PluginManager, owners: Mapping[str, str]) -> None:
+        """``owners`` maps each registered name to the plugin that registered it (``core`` for the core)."""
         self._pm = pm
         self._relay = pm.hook
+        self._owners = owners
+
+    def _wrong_type(self, hook: str, expected: str, got: object) -> PluginError:
+        """The error for a hook result of the wrong type, naming the plugins that could have returned it.
+
+        pluggy does not say which implementation returned a value (wrappers may rewrite it), so a
+        hook with several plugins names them all.
+        """
+        plugins = sorted(
+            {self._owners.get(impl.plugin_name, impl.plugin_name) for impl in getattr(self._relay, hook).get_hookimpls()}
+            - {"core"}
+        )
+        named = f"plugin '{plugins[0]}'" if len(plugins) == 1 else f"one of the plugins {', '.join(plugins)}"
+        return PluginError(f"{hook} must return {expected}, got {type(got).__name__} (from {named})")
 
     def register(self, registry: Registry) -> None:
         self._relay.nas_register(registry=registry)
@@ -46,7 +62,7 @@ class Hooks:
         spends = [s for s in self._relay.nas_planned_spend(config=config) if s is not None]
         for spend in spends:
             if not isinstance(spend, PlannedSpend):
-                raise PluginError(f"nas_planned_spend must return a PlannedSpend, got {type(spend).__name__}")
+                raise self._wrong_type("nas_planned_spend", "a PlannedSpend", spend)
         return spends
 
     def propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
@@ -58,7 +74,7 @@ class Hooks:
             raise PluginError(f"nas_propose returned {len(candidates)} candidates when asked for at most {n}")
         for candidate in candidates:
             if not isinstance(candidate, Candidate):
-                raise PluginError(f"nas_propose must return Candidate objects, got {type(candidate).__name__}")
+                raise self._wrong_type("nas_propose", "Candidate objects", candidate)
         return candidates
 
     def sample(self, space: SearchSpace, rng: np.random.Generator, n: int) -> list[Architecture]:
@@ -70,7 +86,7 @@ class Hooks:
             raise PluginError(f"nas_sample returned {len(archs)} architectures when asked for {n}")
         for arch in archs:
             if not isinstance(arch, Architecture):
-                raise PluginError(f"nas_sample must return Architecture objects, got {type(arch).__name__}")
+                raise self._wrong_type("nas_sample", "Architecture objects", arch)
         return archs
 
     def estimate(self, candidate: Candidate, study: StudyView) -> Result:
@@ -80,7 +96,7 @@ class Hooks:
                 "no plugin estimated the candidate: give --benchmark for a table, or --dataset to train"
             )
         if not isinstance(result, Result):
-            raise PluginError(f"nas_estimate must return a Result, got {type(result).__name__}")
+            raise self._wrong_type("nas_estimate", "a Result", result)
         return result
 
     def update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
@@ -90,7 +106,7 @@ class Hooks:
         statuses = [s for s in self._relay.nas_budget(study=study) if s is not None]
         for status in statuses:
             if not isinstance(status, BudgetStatus):
-                raise PluginError(f"nas_budget must return a BudgetStatus, got {type(status).__name__}")
+                raise self._wrong_type("nas_budget", "a BudgetStatus", status)
         if not statuses:
             raise PluginError("no plugin answered nas_budget (the core's budget plugin is missing)")
         return min(statuses, key=lambda s: s.remaining)
@@ -99,6 +115,6 @@ class Hooks:
         arch = self._relay.nas_answer(study=study, space=space)
         if arch is not None:
             if not isinstance(arch, Architecture):
-                raise PluginError(f"nas_answer must return an Architecture, got {type(arch).__name__}")
+                raise self._wrong_type("nas_answer", "an Architecture", arch)
             space.validate(arch)
         return arch

@@ -33,6 +33,26 @@ def cached_answer(previous: Trial) -> Result:
     return Result(Status.CACHED, previous.result.objective, previous.result.metrics, 0.0, {"duplicate_of": previous.trial_id})
 
 
+class TrialIds:
+    """Ids for the trials of one run: first the ids an interrupted run handed out but never
+    recorded (see :meth:`Study.unrecorded_trial_ids`), then on from the highest recorded one."""
+
+    def __init__(self, study: Study) -> None:
+        self._free = study.unrecorded_trial_ids()
+        self._next = study.next_trial_id
+
+    def peek(self) -> int:
+        """The id the next trial gets."""
+        return self._free[0] if self._free else self._next
+
+    def take(self) -> None:
+        """The id from :meth:`peek` is spent."""
+        if self._free:
+            self._free.pop(0)
+        else:
+            self._next += 1
+
+
 class SearchAborted(NasError):
     """Too many consecutive failures: something is wrong with every candidate, not one."""
 
@@ -74,7 +94,7 @@ class SearchLoop:
     def run(self, on_trial: Callable[[Trial], None] | None = None) -> str:
         """Search; returns why it stopped."""
         self._on_trial = on_trial
-        self._next_id = self.study.next_trial_id
+        self._ids = TrialIds(self.study)
         stop: str | None = None
         try:
             while True:
@@ -105,7 +125,7 @@ class SearchLoop:
             if not candidates:
                 return None if self._running else "the strategy has no more candidates"
             for proposed in candidates:
-                stop = self._start(proposed.with_trial_id(self._next_id))
+                stop = self._start(proposed.with_trial_id(self._ids.peek()))
                 if stop is not None:
                     return stop
         return None
@@ -118,7 +138,7 @@ class SearchLoop:
         started = time.time()
         result = self._estimate(candidate)
         if result.status is not Status.CACHED:
-            self._next_id += 1  # a duplicate answered from the study is not a trial: its id is reused
+            self._ids.take()  # a duplicate answered from the study is not a trial: its id is reused
         if result.status is Status.PENDING:
             self._running[key] = candidate
             self.study.in_flight = len(self._running)

@@ -103,11 +103,11 @@ class PluginManager:
     def __init__(self) -> None:
         self._pm = pluggy.PluginManager(hookspecs.PROJECT)
         self._pm.add_hookspecs(hookspecs)
-        self.hooks = Hooks(self._pm)
+        self._owner: dict[str, str] = {}
+        self.hooks = Hooks(self._pm, self._owner)
         self.loaded: dict[str, PluginInfo] = {}
         self.requires: dict[str, tuple[str, ...]] = {}
         self._modules: dict[str, ModuleType] = {}
-        self._owner: dict[str, str] = {}
 
     def register(self, plugin: object, name: str, owner: str) -> None:
         if self._pm.get_plugin(name) is not None:

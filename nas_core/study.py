@@ -102,6 +102,16 @@ class Study:
         """One more than the highest recorded id (parallel runs record out of id order)."""
         return self._next_id
 
+    def unrecorded_trial_ids(self) -> list[int]:
+        """Ids below :attr:`next_trial_id` that no trial holds, in order.
+
+        A parallel run gives ids at dispatch and records in completion order: killed, it leaves
+        the ids of the trials that were still running unrecorded. A resumed run hands them out
+        first, so a finished study numbers its trials 0..n-1 however often it was interrupted.
+        """
+        recorded = {trial.trial_id for trial in self._trials}
+        return [trial_id for trial_id in range(self._next_id) if trial_id not in recorded]
+
     # -- recording (driver only) -----------------------------------------------------------------
     def record(
         self,

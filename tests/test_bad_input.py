@@ -239,11 +239,11 @@ CASES = [
     # a plugin that raises in a hook, or returns the wrong type: a bug named with file and line
     *(raising(hook) for hook in ("nas_register", "nas_addoption", "nas_configure", "nas_planned_spend", "nas_budget",
                                  "nas_propose", "nas_sample", "nas_update")),  # fmt: skip
-    wrong_type("nas_propose", "nas_propose must return Candidate objects, got str"),
-    wrong_type("nas_sample", "nas_sample must return Architecture objects, got str"),
-    wrong_type("nas_estimate", "nas_estimate must return a Result, got dict"),
-    wrong_type("nas_budget", "nas_budget must return a BudgetStatus, got float"),
-    wrong_type("nas_planned_spend", "nas_planned_spend must return a PlannedSpend, got float"),
+    wrong_type("nas_propose", "nas_propose must return Candidate objects, got str (from plugin 'nastest_plugins.misbehaves')"),
+    wrong_type("nas_sample", "nas_sample must return Architecture objects, got str (from plugin 'nastest_plugins.misbehaves')"),
+    wrong_type("nas_estimate", "nas_estimate must return a Result, got dict (from plugin 'nastest_plugins.misbehaves')"),
+    wrong_type("nas_budget", "nas_budget must return a BudgetStatus, got float (from plugin 'nastest_plugins.misbehaves')"),
+    wrong_type("nas_planned_spend", "nas_planned_spend must return a PlannedSpend, got float (from plugin 'nastest_plugins.misbehaves')"),
 ]  # fmt: skip
 
 
@@ -420,7 +420,7 @@ def test_an_estimator_that_raises_fails_trials_until_too_many_fail_in_a_row(tmp_
 @pytest.mark.parametrize(
     ("variable", "says"),
     [("NASTEST_RAISES_IN", "unexpected RuntimeError in nastest_plugins/misbehaves.py"),
-     ("NASTEST_WRONG_TYPE_IN", "nas_answer must return an Architecture, got str")],
+     ("NASTEST_WRONG_TYPE_IN", "nas_answer must return an Architecture, got str (from plugin 'nastest_plugins.misbehaves')")],
 )  # fmt: skip
 def test_a_broken_answer_hook_is_one_line_after_the_trials_are_safe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, says: str

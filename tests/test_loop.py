@@ -1,5 +1,6 @@
 """The search loop's accounting: budgets, duplicates, failures, and what survives an abort."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,20 @@ def test_a_run_where_everything_fails_stops_and_keeps_its_trials(tmp_path: Path)
         session.run()
     session.close()
     assert summarize(tmp_path / "s.db")["trials"] == 10
+
+
+def test_a_resumed_run_first_reuses_the_ids_an_interrupted_parallel_run_never_recorded(tmp_path: Path) -> None:
+    """Killed with trials 3 and 6 still on workers, a parallel study holds 0..9 without them;
+    the resumed run gives those ids to its first trials, so the finished study is numbered 0..n-1."""
+    path = tmp_path / "s.db"
+    run = spec("random", budget=Budget(trials=10))
+    session = open_session(run, path)
+    session.run()
+    session.close()
+    with sqlite3.connect(path) as db:
+        db.execute("DELETE FROM trials WHERE trial_id IN (3, 6)")
+    session = open_session(run, path, resume=True)
+    session.run()
+    ids = [t.trial_id for t in session.study.trials]
+    session.close()
+    assert ids == [0, 1, 2, 4, 5, 7, 8, 9, 3, 6]
