@@ -55,6 +55,34 @@ def test_the_kit_fails_a_plugin_with_options_but_no_bad_options() -> None:
     assert "evolution_population, evolution_sample_size" in message and "train_epochs" not in message
 
 
+class OneProposalInFlight(PluginConformance):
+    plugins = ("nastest_plugins.one_in_flight",)
+
+
+def test_the_kit_fails_a_strategy_that_breaks_on_workers_only() -> None:
+    kit = OneProposalInFlight()
+    kit.test_spends_exactly_the_trial_budget()
+    with pytest.raises(RuntimeError, match="asked twice without an answer"):
+        kit.test_spends_exactly_the_trial_budget_on_two_dask_workers()
+
+
+class OptingOutOfTheKill(PluginConformance):
+    plugins = ("random",)
+    skip_engines = {"killed": "its runs end in a second"}
+
+
+class OptingOutOfNoEngine(PluginConformance):
+    plugins = ("random",)
+    skip_engines = {"kiled": "a typo"}
+
+
+def test_a_plugin_opts_out_of_an_engine_by_name_saying_why(tmp_path: Path) -> None:
+    with pytest.raises(pytest.skip.Exception, match="OptingOutOfTheKill opts out of killed: its runs end in a second"):
+        OptingOutOfTheKill().test_killed_mid_run_resumes_on_two_dask_workers(tmp_path)
+    with pytest.raises(pytest.fail.Exception, match="skip_engines names no engine: kiled"):
+        OptingOutOfNoEngine().test_spends_exactly_the_trial_budget_on_two_dask_workers()
+
+
 def test_the_wheel_of_nas_core_ships_the_tiny_table_and_its_notices(tmp_path: Path) -> None:
     source = tmp_path / "nas-core"
     source.mkdir()

@@ -51,9 +51,13 @@ def test_they_import_only_the_public_api() -> None:
 def test_their_own_conformance_tests_pass_where_they_are_installed(outside: tuple[Path, dict[str, str]]) -> None:
     root, env = outside
     tests = [str(root / name / "tests") for name in DISTRIBUTIONS]
-    done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], env, root)
+    done = run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *tests], env, root)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert " passed" in done.stdout and " skipped" not in done.stdout
+    assert " passed" in done.stdout
+    # the kit's generator and filter do not fit every run (NAG generates NB201 cells only): skipped
+    # saying so; nothing is skipped for want of data or of Dask
+    skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
+    assert all("refused by design" in line for line in skipped), skipped
     # pytest imported the installed packages, not the copied sources
     where = run([sys.executable, "-c", "import nas_coordinate; print(nas_coordinate.__file__)"], env, root)
     assert where.stdout.startswith(str(root / "site"))

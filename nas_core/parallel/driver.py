@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError, NasError
@@ -15,7 +15,11 @@ from nas_core.parallel.worker import estimate_on_worker
 from nas_core.study import StudyView
 from nas_core.types import Candidate, Result, Status
 
+if TYPE_CHECKING:
+    from distributed import LocalCluster
+
 ALLOWED_WORKER_DEATHS = 1
+DASK_MISSING = "parallel trials need Dask: pip install 'nas-core[dask]'"
 
 
 @dataclass(frozen=True)
@@ -26,15 +30,32 @@ class Finished:
     finished: float
 
 
+def local_cluster(workers: int, *, dashboard: bool = False) -> LocalCluster:
+    """The cluster ``--workers`` starts: ``workers`` single-threaded processes, and a trial whose
+    worker dies retried once on another (the conformance kit shares one such cluster)."""
+    try:
+        import dask
+        from distributed import LocalCluster
+    except ImportError:
+        raise NasError(DASK_MISSING) from None
+    with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_WORKER_DEATHS}):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":8787" if dashboard else None,
+            silence_logs=logging.ERROR,  # restarts of dead workers are handled, not news
+        )
+
+
 class DaskExecutor:
     """A Dask client on a LocalCluster it starts (``workers``) or on a running scheduler."""
 
     def __init__(self, spec: RunSpec) -> None:
         try:
-            import dask
-            from distributed import Client, LocalCluster
+            from distributed import Client
         except ImportError:
-            raise NasError("parallel trials need Dask: pip install 'nas-core[dask]'") from None
+            raise NasError(DASK_MISSING) from None
         self._cluster = None
         if spec.scheduler:
             try:
@@ -45,14 +66,7 @@ class DaskExecutor:
             except (OSError, TimeoutError) as exc:  # a server that is down, not a usage error: exit 1
                 raise NasError(f"cannot use the Dask scheduler at {spec.scheduler}: {exc}") from None
         else:
-            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_WORKER_DEATHS}):
-                self._cluster = LocalCluster(
-                    n_workers=spec.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":8787" if spec.dashboard else None,
-                    silence_logs=logging.ERROR,  # restarts of dead workers are handled, not news
-                )
+            self._cluster = local_cluster(spec.workers, dashboard=spec.dashboard)
             self.client = Client(self._cluster)
         self._spec_json = json.dumps(spec.to_dict(), sort_keys=True)
         self._futures: dict[Any, tuple[Candidate, float]] = {}

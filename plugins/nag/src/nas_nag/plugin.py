@@ -31,7 +31,7 @@ import numpy as np
 
 from nas_core import (
     Architecture, BudgetStatus, Candidate, Capability, Config, ConfigError, OptionGroup, Result,
-    SearchSpace, StudyView, from_options, hookimpl,
+    SearchSpace, Status, StudyView, from_options, hookimpl,
 )
 from nas_nag.dataset import NASRecord, draw_distinct
 from nas_nag.grammar import grammar_for
@@ -162,6 +162,11 @@ class RSNAG:
         if origin not in self.pending or self.pending[origin] == 0:
             return
         self.pending[origin] -= 1
+        if result.status is Status.PREDICTED:
+            # A filter beside RS-NAG answered instead of an evaluation: no measurement to label
+            # NAG's data with, and not one of the evaluations the dataset size and N_s count.
+            self.proposed[origin] -= 1
+            return
         if not result.ok or (origin == GENERATED and self.rounds == 1):
             return
         assert result.objective is not None

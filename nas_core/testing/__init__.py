@@ -15,6 +15,16 @@ reproducible, a resumed run continues exactly as an uninterrupted one (so
 anything else), and bad options fail with a one-line ConfigError naming the flag. A plugin that declares options of its own must list at least one bad
 value for them in ``bad_options``: a kit that passes a plugin which validates nothing checks nothing.
 
+The same search runs under every engine (:mod:`nas_core.testing.engines`), and each must end
+with the trials its budget buys (that many evaluations, no architecture evaluated twice, ids
+0..n-1) and no exception: in process; on two Dask workers (``--workers 2``, one cluster shared by
+the process's kit tests); beside the proposal generator ``nag-generator`` and beside the filter
+``gpnas-predictor`` (skipped, saying why, where they are not installed, already in the run, or
+refused by design with a ConfigError); and SIGKILLed halfway in a process of its own on the
+workers, then resumed there, every trial recorded before the kill unchanged. A plugin opts out of
+an engine with ``skip_engines = {"killed": "why"}`` (engines: ``workers``, ``nag-generator``,
+``gpnas-predictor``, ``killed``); the reason is shown as the skip's.
+
 By default the searches run on :data:`TINY_TABLE`, a real table shipped with nas-core, so the kit
 runs anywhere, without ``NAS_DATA_DIR``: 125 NAS-Bench-201 cells on cifar10-valid (three edges
 fixed, the three into the output node free), in the "bring your own" table format of
@@ -37,7 +47,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -52,6 +62,10 @@ from nas_core.preparation import collect_options, load_plugins
 from nas_core.registry import Registry
 from nas_core.session import open_session
 from nas_core.tables.files import ENV as DATA_ENV
+from nas_core.testing.engines import (
+    COMPANIONS, ENGINES, assert_buys_the_budget, companion_refusal, kill_mid_run, recorded,
+    shared_scheduler,
+)
 from nas_core.types import Candidate, Result, Trial
 
 __all__ = [
@@ -59,7 +73,7 @@ __all__ = [
     "breast_cancer", "cifar10", "digits", "mnist1d", "wine",
 ]  # fmt: skip
 
-TINY_TABLE = Path(__file__).resolve().parent / "data" / "nb201_cifar10_tiny.csv"
+TINY_TABLE = Path(__file__).resolve().parents[1] / "data" / "nb201_cifar10_tiny.csv"
 
 
 @dataclass(frozen=True)
@@ -93,6 +107,7 @@ class PluginConformance:
     dataset: ClassVar[str | None] = "cifar10"
     space: ClassVar[str | None] = None
     budget: ClassVar[int] = 24
+    skip_engines: ClassVar[Mapping[str, str]] = {}  # engine (of ENGINES) -> why this plugin opts out
 
     def spec(self, seed: int = 0, budget: int | None = None, **options: Any) -> RunSpec:
         return RunSpec(
@@ -136,9 +151,53 @@ class PluginConformance:
         finally:
             session.close()
 
+    def on_workers(self, spec: RunSpec) -> RunSpec:
+        """``spec`` with its trials on the kit's shared cluster of two Dask workers."""
+        return replace(spec, scheduler=shared_scheduler())
+
+    def skip_if_opted_out(self, engine: str) -> None:
+        unknown = set(self.skip_engines) - set(ENGINES)
+        if unknown:
+            pytest.fail(f"{type(self).__name__}.skip_engines names no engine: {', '.join(sorted(unknown))} (engines: {', '.join(ENGINES)})")
+        if engine in self.skip_engines:
+            pytest.skip(f"{type(self).__name__} opts out of {engine}: {self.skip_engines[engine]}")
+
     def test_spends_exactly_the_trial_budget(self) -> None:
-        trials = self.search(self.spec())
-        assert sum(t.result.status.consumes_budget for t in trials) == self.budget
+        assert_buys_the_budget(self.search(self.spec()), self.budget)
+
+    def test_spends_exactly_the_trial_budget_on_two_dask_workers(self) -> None:
+        self.skip_if_opted_out("workers")
+        assert_buys_the_budget(self.search(self.on_workers(self.spec())), self.budget)
+
+    @pytest.mark.parametrize("companion", sorted(COMPANIONS))
+    def test_spends_exactly_the_trial_budget_beside(self, companion: str) -> None:
+        """With a proposal generator (nag-generator) or a filter (gpnas-predictor) added to the run."""
+        self.skip_if_opted_out(companion)
+        refusal = companion_refusal(self.plugins, companion)
+        if refusal:
+            pytest.skip(refusal)
+        spec = replace(self.spec(**{**COMPANIONS[companion], **self.options}), plugins=(*self.plugins, companion))
+        try:
+            session = open_session(spec)
+        except ConfigError as refused:
+            pytest.skip(f"{companion} beside {', '.join(self.plugins)} is refused by design: {refused}")
+        try:
+            session.run()
+            assert_buys_the_budget(list(session.study.trials), self.budget)
+        finally:
+            session.close()
+
+    def test_killed_mid_run_resumes_on_two_dask_workers(self, tmp_path: Path) -> None:
+        """SIGKILLed halfway, proposals in flight; resumed, it buys the budget and keeps what was recorded."""
+        self.skip_if_opted_out("killed")
+        spec = self.on_workers(self.spec())
+        storage = tmp_path / "killed.db"
+        kill_mid_run(spec, storage, max(1, self.budget // 2), tmp_path / "killed.log")
+        before = recorded(storage)
+        trials = self.search(spec, storage, resume=True)
+        after = recorded(storage)
+        assert {trial_id: after.get(trial_id) for trial_id in before} == before, "a trial recorded before the kill changed"
+        assert_buys_the_budget(trials, self.budget)
 
     def test_a_seed_makes_the_run_reproducible(self) -> None:
         first = self.fingerprint(self.search(self.spec(seed=3)))
