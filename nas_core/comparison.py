@@ -103,6 +103,7 @@ def run_one(spec: RunSpec, stop_at_optimum: bool = False) -> dict[str, Any]:
         "final_valid": None if final is None else final.metrics.get("valid_acc"),
         "final_test": None if final is None else final.metrics.get("test_acc"),
         "stopped": reason,
+        "warnings": list(session.warnings),  # what nas search would have warned of (nas_planned_spend)
         "wall_seconds": time.perf_counter() - started,
         "curve": {
             "cost": [c for c, _ in curve],

@@ -81,3 +81,14 @@ def test_the_refusal_comes_before_any_lookup_or_training() -> None:
     with pytest.raises(ConfigError, match="leaves nothing of --budget 12000s"):
         open_session(spec)
     assert time.perf_counter() - started < 2.0
+
+
+def test_nas_bench_warns_once_per_plugin_set(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = nas("bench", "--plugin", "random+nag-generator", "--benchmark", "nb201", "--dataset", "cifar100", *TINY,
+               "--nag-dataset-size", "20", "--budget", "30", "--seeds", "2", "-o", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warned) == 1 and "random+nag-generator: nag-generator's NAS dataset (20 table lookups" in warned[0]
+    runs = json.loads(out.read_text())["runs"]["random+nag-generator"]
+    assert all("takes 67% of --budget 30" in run["warnings"][0] for run in runs)

@@ -55,7 +55,13 @@ def bench(ctx: click.Context, **params: Any) -> None:
     done = {"n": 0}
     total = len(plan.plugin_sets) * len(plan.seeds)
 
+    warned: set[tuple[str, str]] = set()
+
     def progress(label: str, record: dict[str, Any]) -> None:
+        for warning in record["warnings"]:  # the same for every seed of a set: said once
+            if (label, warning) not in warned:
+                warned.add((label, warning))
+                console.print(f"warning: {plain(label)}: {plain(warning)}")
         done["n"] += 1
         console.print(f"\\[{done['n']}/{total}] {plain(label)} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
 
