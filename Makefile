@@ -5,16 +5,16 @@ PLUGINS := $(sort $(wildcard plugins/*))
 DATA := $(sort $(wildcard data/*))
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test clean constraints
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml) $(wildcard data/*/pyproject.toml)
+$(STAMP): constraints.txt pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml) $(wildcard data/*/pyproject.toml)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel on this machine (a plain "torch" pulls the CUDA build)
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[test,bohb,plot,onnx,graph,dask,nb201]" -e ./cli $(addprefix -e ./,$(PLUGINS) $(DATA))
+	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bohb,plot,onnx,graph,dask,nb201]" -e ./cli $(addprefix -e ./,$(PLUGINS) $(DATA))
 	touch $(STAMP)
 
 # The main job: regularized evolution over MLPs on the bundled digits data, 150 s of training.
@@ -27,6 +27,13 @@ demo: setup
 # test also checks that the shipped copy equals them.
 test: setup
 	NAS_RAW_DATA_DIR=$${NAS_RAW_DATA_DIR:-$(wildcard $(CURDIR)/../shared/data)} $(VENV)/bin/python -m pytest -q
+
+# The exact versions the project is tested with, from the working venv: the distributions'
+# metadata give ranges, this file what make and CI install. Local build labels (torch's +cpu)
+# are dropped, so any build of a tested version satisfies it.
+constraints:
+	{ echo "# The versions nas is tested with: make constraints (from .venv) writes this file."; \
+	  $(PY) -m pip freeze --exclude-editable | sed -E 's/\+[^ ]+$$//'; } > constraints.txt
 
 clean:
 	rm -rf $(VENV) runs
