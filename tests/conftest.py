@@ -1,12 +1,8 @@
-"""Tests read the real benchmark tables: NAS_DATA_DIR, or ../shared/data beside the checkout."""
+"""Tests read the real benchmark tables: the copy shipped in data/nas-tables-nb201, or the raw
+tables in NAS_DATA_DIR where it is set (test_shipped_tables.py compares the two)."""
 
 import os
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-_beside = REPO.parent / "shared" / "data"
-if not os.environ.get("NAS_DATA_DIR") and _beside.is_dir():
-    os.environ["NAS_DATA_DIR"] = str(_beside)
 
 # Helper plugins for the tests live in tests/nastest_plugins and are loaded by module path
 # (``--plugin nastest_plugins.slow``), in this process and in the `nas` subprocesses.

@@ -73,16 +73,14 @@ def test_user_text_is_shown_literally(tmp_path: Path) -> None:
     assert shown.returncode == 0 and "[bold]study[/bold].db" in shown.stdout.replace("\n", "")  # rich wraps
 
 
-def test_a_relative_data_folder_is_stored_absolute(tmp_path: Path) -> None:
+def test_a_relative_data_folder_is_stored_absolute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A study made with NAS_DATA_DIR relative to one folder draws from any other folder."""
     (tmp_path / "work").mkdir()
     os.symlink(require_data_dir(), tmp_path / "work" / "data")
     study = tmp_path / "work" / "s.db"
-    os.environ["NAS_DATA_DIR"], kept = "data", os.environ["NAS_DATA_DIR"]
-    try:
-        created = nas("search", "--plugin", "random", *NB201, "--budget", "2", "--storage", "s.db", "--quiet", cwd=tmp_path / "work")
-    finally:
-        os.environ["NAS_DATA_DIR"] = kept
+    monkeypatch.setenv("NAS_DATA_DIR", "data")
+    created = nas("search", "--plugin", "random", *NB201, "--budget", "2", "--storage", "s.db", "--quiet", cwd=tmp_path / "work")
+    monkeypatch.undo()
     assert created.returncode == 0, created.stderr
     assert StudyBest.read(study).spec.data_dir == str(tmp_path / "work" / "data")
     drawn = nas("draw", str(study), "-o", str(tmp_path / "cell.png"), cwd=tmp_path)

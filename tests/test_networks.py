@@ -1,26 +1,25 @@
 """Built networks: NB201 networks are NB201's (params and FLOPs of the analytic table), MLPs the paper's."""
 
-import csv
 import random
-from pathlib import Path
 
 import pytest
 import torch
 
 from nas_core.networks.nb201 import NB201Network
+from nas_core.tables.loader import load_benchmark
 from nas_core.spaces.mlp import MLPChain, MLPSpace
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core.spaces.nb201 import NB201Space
 from nas_core.testing import require_data_dir
 from nas_core.training.measure import mflops, params_millions
 
 
 def test_nb201_networks_match_the_published_params_and_flops() -> None:
-    table = Path(require_data_dir()) / "nb201" / "nb201_cost_analytic.csv"
-    rows = list(csv.DictReader(table.open()))
-    for row in random.Random(0).sample(rows, 25):
-        net = NB201Network(NB201Cell.from_str(row["arch_str"]).ops, (3, 32, 32), 10)
-        assert params_millions(net) == pytest.approx(float(row["params_MB_cifar10"]), abs=1e-6)
-        assert mflops(net, (3, 32, 32), torch.device("cpu")) == pytest.approx(float(row["flops_M_cifar10"]), abs=1e-3)
+    table = load_benchmark("nb201", "cifar10", require_data_dir())
+    for cell in random.Random(0).sample(list(table.space.enumerate()), 25):
+        published = table.query(cell).metrics
+        net = NB201Network(cell.ops, (3, 32, 32), 10)
+        assert params_millions(net) == pytest.approx(published["params"], abs=1e-6)
+        assert mflops(net, (3, 32, 32), torch.device("cpu")) == pytest.approx(published["flops"], abs=1e-3)
 
 
 @pytest.mark.parametrize("shape", [(1, 8, 8), (1, 40), (3, 32, 32)])

@@ -33,9 +33,9 @@ charges 12 x the cell's per-epoch training time; ``test_acc``, ``params`` and ``
 reported as metrics. Its space offers ``sample``, ``mutate``, ``neighbours`` (the 12 rows one
 operation away), ``enumerate``, ``decisions`` (three positions of five operations each) and so
 ``configspace``, and ``graph`` (a chain of the three operations, not NB201's cell DAG); it has a
-single fidelity and does not ``build`` (nothing is trained). Set ``benchmark = "nb201"`` (and
-``NAS_DATA_DIR``) for the full NB201 space with its noisy single-seed feedback, or
-``benchmark = None`` with ``dataset`` and ``space`` for searches that train.
+single fidelity and does not ``build`` (nothing is trained). Set ``benchmark = "nb201"`` for the
+full NB201 space with its noisy single-seed feedback (the tables of nas-tables-nb201, or those in
+``NAS_DATA_DIR``), or ``benchmark = None`` with ``dataset`` and ``space`` for searches that train.
 
 Also here, for plugins' own tests: ``require_data_dir``, ``loaded_plugins`` (plugins loaded by
 name as a run loads them, with the options they declare and the spaces they register) and the
@@ -56,12 +56,13 @@ import pytest
 from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.datasets.builtin import breast_cancer, cifar10, digits, mnist1d, wine
-from nas_core.errors import ConfigError
+from nas_core.errors import ConfigError, DataError
 from nas_core.options import OptionGroup
 from nas_core.preparation import collect_options, load_plugins
 from nas_core.registry import Registry
 from nas_core.session import open_session
 from nas_core.tables.files import ENV as DATA_ENV
+from nas_core.tables.files import data_dir
 from nas_core.testing.engines import (
     COMPANIONS, ENGINES, assert_buys_the_budget, companion_refusal, kill_mid_run, recorded,
     shared_scheduler,
@@ -92,11 +93,12 @@ def loaded_plugins(names: Iterable[str]) -> LoadedPlugins:
 
 
 def require_data_dir() -> str:
-    """``NAS_DATA_DIR``, or a test failure that says how to set it."""
-    value = os.environ.get(DATA_ENV)
-    if not value or not Path(value).is_dir():
-        pytest.fail(f"set {DATA_ENV} to the folder that contains nb201/ (the benchmark tables)")
-    return value
+    """The folder of the NB201 tables a run reads: ``NAS_DATA_DIR`` where it is set, else the copy
+    shipped in nas-tables-nb201; a test failure that says how to get them otherwise."""
+    try:
+        return str(data_dir(None))
+    except DataError as exc:
+        pytest.fail(str(exc))
 
 
 class PluginConformance:

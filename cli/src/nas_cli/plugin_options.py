@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 from click.core import ParameterSource
+from click.shell_completion import CompletionItem
 
 from nas_core.options import Option, OptionGroup
+from nas_core.plugin_manager import installed_plugins
 
 PLUGIN_FLAG = "--plugin"
 
@@ -27,6 +29,13 @@ def plugin_values(args: Sequence[str]) -> list[str]:
         elif arg.startswith(PLUGIN_FLAG + "="):
             values.append(arg.split("=", 1)[1])
     return values
+
+
+def complete_plugin(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Shell completion of ``--plugin``: the installed plugins' names (in a plugin set such as
+    ``evolution+gpnas-predictor``, the name after the last ``+``)."""
+    done, plus, last = incomplete.rpartition("+")
+    return [CompletionItem(done + plus + name) for name in sorted(installed_plugins()) if name.startswith(last)]
 
 
 def to_click(option: Option) -> click.Option:

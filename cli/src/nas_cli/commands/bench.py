@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 
 from nas_cli.files import write_json
-from nas_cli.plugin_options import PluginCommand, given_plugin_options
+from nas_cli.plugin_options import PluginCommand, complete_plugin, given_plugin_options
 from nas_cli.render import numbers_table, plain
 from nas_core.comparison import BenchPlan, run_bench
 from nas_core.plugin_sets import parse_plugin_set
@@ -27,13 +27,13 @@ def _options_of_sets(values: list[str]) -> OptionGroup:
 
 
 @click.command(cls=PluginCommand, options_for=_options_of_sets)
-@click.option("--plugin", "plugin_sets", multiple=True, required=True, metavar="SET", help="A plugin set to compare, e.g. evolution or evolution+gpnas-predictor (repeatable).")
+@click.option("--plugin", "plugin_sets", multiple=True, required=True, metavar="SET", shell_complete=complete_plugin, help="A plugin set to compare, e.g. evolution or evolution+gpnas-predictor (repeatable).")
 @click.option("--benchmark", default="nb201", show_default=True, help="nb201, or the path of your own table.")
 @click.option("--dataset", help="Dataset of the benchmark (cifar10, cifar100, ImageNet16-120 for nb201).")
 @click.option("--seeds", type=click.IntRange(min=1), default=10, show_default=True, help="Number of seeds per set.")
 @click.option("--seed-start", type=int, default=0, show_default=True, help="First seed.")
 @click.option("--budget", "budgets", multiple=True, required=True, metavar="B", help="Per run: trials (150) or simulated search time (12000s).")
-@click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}, else the shipped NB201 tables).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs in parallel (processes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the JSON results.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")

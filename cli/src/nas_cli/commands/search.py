@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nas_cli.plugin_options import PluginCommand, given, given_plugin_options
+from nas_cli.plugin_options import PluginCommand, complete_plugin, given, given_plugin_options
 from nas_cli.render import print_summary
 from nas_core.tables.files import ENV as DATA_ENV
 from nas_core.budget import Budget
@@ -30,7 +30,7 @@ class Interrupted(click.ClickException):
 
 
 @click.command(cls=PluginCommand, options_for=lambda names: collect_options(tuple(names)))
-@click.option("--plugin", "plugins", multiple=True, metavar="NAME", help="Plugin to load (repeatable): a strategy, plus any estimators or filters.")
+@click.option("--plugin", "plugins", multiple=True, metavar="NAME", shell_complete=complete_plugin, help="Plugin to load (repeatable): a strategy, plus any estimators or filters.")
 @click.option("--benchmark", help="Tabular benchmark: nb201, or the path of your own table (.csv/.json/.jsonl/.toml).")
 @click.option("--dataset", help="Dataset, e.g. cifar10, cifar100, ImageNet16-120 for nb201.")
 @click.option("--space", help="Search space to train in (when there is no --benchmark).")
@@ -39,7 +39,7 @@ class Interrupted(click.ClickException):
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice in the run.")
 @click.option("--storage", type=click.Path(dir_okay=False), help="Study file (SQLite). Default: runs/<time>-<plugins>-s<seed>.db")
 @click.option("--resume", is_flag=True, help="Continue the study in --storage where it stopped.")
-@click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}).")
+@click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder that contains nb201/ (default: ${DATA_ENV}, else the shipped NB201 tables).")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
 @click.option("--workers", type=click.IntRange(min=1), help="Run trials on a local Dask cluster of this many worker processes.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run trials on a running Dask cluster (tcp://host:8786).")

@@ -1,12 +1,7 @@
-"""NAS-Bench-201 over the published tables in ``<data-dir>/nb201/`` (see its README).
+"""Reading and joining the raw NB201 tables of ``<data-dir>/nb201/`` (layout: its README).
 
-A query answers with the single-seed 200-epoch validation accuracy (NASLib's ``nb201_zen.zip``),
-a realistic noisy signal, and charges 12 x the cell's per-epoch training time from the
-NAS-Landscapes table, the NB201 paper's protocol (12000 s then buys about 110 queries). That
-timing table exists for cifar10-valid only; its timings are used for all three datasets, as the
-cells are the same and only the input resolution and head differ. Reports use the seed-averaged
-validation and test accuracies, params and FLOPs of the analytic table, and HW-NAS-Bench
-latencies and energies (``hw_*``; -1, "not measurable", is left out).
+The accuracy table fixes the rows; every other table is joined on the architecture (the zen
+archive's ``idx`` is NASLib's own numbering, never the NB201 index).
 """
 
 from __future__ import annotations
@@ -18,32 +13,34 @@ from pathlib import Path
 
 import numpy as np
 
-from nas_core.tables.base import TableBenchmark
+from nas_core.errors import DataError
+from nas_core.spaces.nb201 import NB201Cell
 from nas_core.tables.files import data_file
-from nas_core.errors import ConfigError, DataError
-from nas_core.spaces.nb201 import NB201Cell, NB201Space
+from nas_core.tables.nb201.rows import NB201Rows
 
-DATASETS = {"cifar10": "cifar10", "cifar100": "cifar100", "imagenet16-120": "ImageNet16-120"}
+FOLDER = "nb201"
 EPOCHS_CHARGED = 12
-_HW_COLUMNS = (
+HW_COLUMNS = (
     "edgegpu_latency", "edgegpu_energy", "raspi4_latency", "edgetpu_latency", "pixel3_latency",
     "eyeriss_latency", "eyeriss_energy", "fpga_latency", "fpga_energy",
 )  # fmt: skip
 
 
-def canonical_dataset(dataset: str | None) -> str:
-    if dataset is None:
-        raise ConfigError(f"nb201 needs --dataset ({', '.join(DATASETS.values())})")
-    name = DATASETS.get(dataset.lower())
-    if name is None:
-        raise ConfigError(f"nb201 has no dataset '{dataset}' (choose from {', '.join(DATASETS.values())})")
-    return name
+def source_files(dataset: str) -> tuple[str, ...]:
+    """The raw files, relative to the data folder, that one dataset's table is derived from."""
+    return (
+        f"{FOLDER}/nasbench201_{dataset}.csv",
+        f"{FOLDER}/nb201_zen.zip",
+        f"{FOLDER}/nas_landscapes_cifar10_avg.csv",
+        f"{FOLDER}/nb201_cost_analytic.csv",
+        f"{FOLDER}/hw_{dataset}.csv",
+    )
 
 
-def load_nb201(root: Path, dataset: str | None) -> TableBenchmark:
-    name = canonical_dataset(dataset)
-    folder = "nb201"
-    accuracy = _read_csv(data_file(root, f"{folder}/nasbench201_{name}.csv"))
+def read_raw(root: Path, name: str) -> NB201Rows:
+    """The joined table of dataset ``name`` (canonical spelling) from the raw files under ``root``."""
+    accuracy_file, zen_file, landscapes_file, analytic_file, hardware_file = source_files(name)
+    accuracy = _read_csv(data_file(root, accuracy_file))
     cells = [NB201Cell.from_str(r["arch str"]) for r in accuracy]
     position = {cell: i for i, cell in enumerate(cells)}
     if len(position) != len(cells):
@@ -63,35 +60,26 @@ def load_nb201(root: Path, dataset: str | None) -> TableBenchmark:
         "valid_acc": np.array([float(r["validation accuracy"]) for r in accuracy]),
         "test_acc": np.array([float(r["test accuracy"]) for r in accuracy]),
         "train_acc": np.array([float(r["train accuracy"]) for r in accuracy]),
-        "valid_acc_1seed": column(_single_seed(data_file(root, f"{folder}/nb201_zen.zip"), name), "single-seed accuracy"),
+        "valid_acc_1seed": column(_single_seed(data_file(root, zen_file), name), "single-seed accuracy"),
     }
-    landscapes = _read_csv(data_file(root, f"{folder}/nas_landscapes_cifar10_avg.csv"))
+    landscapes = _read_csv(data_file(root, landscapes_file))
     columns["cost_seconds"] = column(
         {NB201Cell.from_str(r["arch_str"]): EPOCHS_CHARGED * float(r["train-per-time"]) for r in landscapes},
         "training time",
     )
-    analytic = _read_csv(data_file(root, f"{folder}/nb201_cost_analytic.csv"))
+    analytic = _read_csv(data_file(root, analytic_file))
     suffix = name.replace("-", "_")
     columns["params"] = column({NB201Cell.from_str(r["arch_str"]): float(r[f"params_MB_{suffix}"]) for r in analytic}, "params")
     columns["flops"] = column({NB201Cell.from_str(r["arch_str"]): float(r[f"flops_M_{suffix}"]) for r in analytic}, "flops")
-    hardware = _read_csv(data_file(root, f"{folder}/hw_{name}.csv"))
+    hardware = _read_csv(data_file(root, hardware_file))
     hw_cells = [NB201Cell.from_naslib_tuple(r["net"]) for r in hardware]
-    for metric in _HW_COLUMNS:
+    for metric in HW_COLUMNS:
         values = {cell: float(r[metric]) for cell, r in zip(hw_cells, hardware)}
         columns[f"hw_{metric}"] = np.where(column(values, metric) == -1, np.nan, column(values, metric))
     missing = int(np.isnan(columns["valid_acc_1seed"]).sum() + np.isnan(columns["cost_seconds"]).sum())
     if missing:
         raise DataError(f"{missing} NB201 architectures lack a single-seed accuracy or a training time")
-    return TableBenchmark(
-        "nb201",
-        name,
-        NB201Space(),
-        cells,
-        columns,
-        objective="valid_acc_1seed",
-        cost="cost_seconds",
-        info_columns={"nb201_index": [int(r["file id"]) for r in accuracy]},
-    )
+    return NB201Rows(cells, np.array([int(r["file id"]) for r in accuracy]), columns)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
