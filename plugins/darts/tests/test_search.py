@@ -13,13 +13,13 @@ from nas_core import NB201Space, TrialError
 from nas_darts.collapse import cell_health
 from nas_darts.names import METHODS, NB201_OPS
 from nas_darts.search import SupernetSearch
-from nas_darts.settings import SearchSettings
+from nas_darts.settings import PAPER_ALPHA_STEPS, SearchSettings
 
 SPACE = NB201Space(channels=2, cells=1)
 
 
 def _search(data, method: str = "first-order", seed: int = 0) -> SupernetSearch:
-    return SupernetSearch.create(SPACE, data, SearchSettings(method=method, batch_size=256, epochs=10), seed)
+    return SupernetSearch.create(SPACE, data, SearchSettings(method=method, batch_size=256, epochs=10, schedule="paper"), seed)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -84,3 +84,14 @@ def test_a_cell_cut_off_by_none_counts_as_collapsed(digits_data) -> None:
         net.alphas.alpha["normal"][3, NB201_OPS.index("nor_conv_3x3")] = 5.0  # edge 0 -> 3 reconnects the cell
     health = cell_health(net, net.derive())
     assert not health.cut_off and not health.collapsed
+
+
+def test_the_cpu_schedule_scales_the_alpha_rate_to_darts_alpha_travel_and_shrinks_the_supernet(digits_data) -> None:
+    """digits: 538 weight samples make 9 alpha steps an epoch (the last batch holds 26)."""
+    settings = SearchSettings(epochs=10, supernet_channels=2, supernet_cells=1)
+    search = SupernetSearch.create(NB201Space(channels=16, cells=5), digits_data, settings, 0)
+    assert search.alpha_lr == pytest.approx(3e-4 * PAPER_ALPHA_STEPS / (10 * 9))
+    assert search.alpha_optimizer.param_groups[0]["lr"] == search.alpha_lr
+    assert len(search.supernet.layers) == 3 * 1 + 2  # one cell per stage and the two reductions
+    paper = SupernetSearch.create(SPACE, digits_data, SearchSettings(schedule="paper"), 0)
+    assert paper.alpha_lr == 3e-4 and len(paper.supernet.layers) == 3 * SPACE.cells + 2
