@@ -19,14 +19,13 @@ import torch
 from torch import nn
 
 from nas_core import (
-    Architecture, ConfigError, NB201Cell, NB201Space, NB201_EDGES, NB201_NUM_NODES,
+    Architecture, ConfigError, MixedOp, NB201Cell, NB201Space, NB201_EDGES, NB201_NUM_NODES,
     ResidualReduction, SearchSpace, output_units,
 )
 
 from nas_darts.alphas import ArchitectureParameters
 from nas_darts.derive import derive_darts, derive_nb201
 from nas_darts.genotype import INPUTS, STEPS, DartsGenotype
-from nas_darts.mixed import MixedOp
 from nas_darts.network import CellInputs, CellPlan, edge_stride, image_shape, make_head, make_stem, plan_cells
 from nas_darts.names import DARTS_OPS, NB201_OPS
 from nas_darts.ops import Stride, darts_op, nb201_op, reduction_stride
