@@ -28,5 +28,6 @@ class TestDarts(PluginConformance):
         "darts_supernet_channels": 0,
         "darts_supernet_cells": 0,
         "darts_size_ops": -1,
+        "darts_paths": 1,
         "darts_size_stop": True,  # without --darts-size-ops
     }

@@ -102,6 +102,7 @@ class SupernetSearch:
         )
         self.gradient = make_gradient(settings, self.w_optimizer)
         self.generator = torch_generator(stable_seed(seed, "darts", "batches"))
+        self.supernet.sample_paths(settings.paths, self.generator)  # paths are drawn with the batches' generator
         self.epoch = 0
 
     @classmethod

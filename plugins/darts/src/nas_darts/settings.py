@@ -27,6 +27,7 @@ class SearchSettings(Settings, prefix="darts"):
     )
     supernet_channels: int = setting(8, "cpu schedule: channels of the NB201 supernet's first stage (paper: the space's, 16)", above=0)
     supernet_cells: int = setting(1, "cpu schedule: NB201 supernet cells per stage (paper: the space's, 5)", above=0)
+    paths: int = setting(0, "sampled-paths supernet: every edge computes k of its ops per training batch, drawn from softmax(alpha) (ProxylessNAS: 2; 0: all, DARTS)", at_least=0)
     epochs: int = setting(50, "supernet epochs: the cosine schedule's length and the search's end (DARTS: 50)", above=0)
     batch_size: int = setting(64, "mini-batch of weight and of alpha data (DARTS: 64)", above=0)
     w_lr: float = setting(0.025, "initial SGD learning rate of the weights (DARTS: 0.025)", above=0)
@@ -43,6 +44,8 @@ class SearchSettings(Settings, prefix="darts"):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.paths and self.method == "second-order":
+            raise ConfigError("--darts-paths needs a first-order gradient (first-order or milenas): second order's finite difference compares two forwards, which would sample different paths")
         if self.size_stop and self.size_ops == 0:
             raise ConfigError("--darts-size-stop needs the model size to stop at: give --darts-size-ops N (N > 0)")
 
