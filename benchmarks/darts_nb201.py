@@ -17,6 +17,12 @@ times digits', second order twice first order):
     NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets digits --retrain-seeds 1
     NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --datasets mnist1d --epochs 10 --retrain-seeds 1 --random-cells 20
 
+(those two ran at --schedule paper, before the cpu schedule existed). The alpha-entropy check of
+the default (cpu) schedule: searches only, several seeds, no retraining, one JSON and PNG
+(benchmarks/results/darts_nb201_entropy.{json,png}):
+
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_nb201.py --entropy-only --methods milenas --seeds 0 1 2
+
 One JSON and one PNG per dataset (benchmarks/results/darts_nb201_<dataset>.{json,png}); each JSON
 records the command and protocol that produced it.
 
@@ -47,17 +53,17 @@ RUNS = ROOT / "runs" / "darts_nb201"
 METHODS = ("first-order", "second-order", "milenas")
 
 
-def search(runs: Path, dataset: str, method: str, seed: int, epochs: int) -> dict[str, Any]:
+def search(runs: Path, dataset: str, method: str, seed: int, epochs: int, schedule: str) -> dict[str, Any]:
     """One search as its own process (so its peak memory is its own); resumes a partial study.
 
     The process measurements are accumulated in a sidecar next to the study (wall seconds
     summed, peak memory the maximum over the processes that ran it), so a rerun that finds the
     study finished does not replace them by those of a process that had nothing left to do.
     """
-    storage = runs / f"{dataset}_{method}_s{seed}_e{epochs}.db"
+    storage = runs / f"{dataset}_{method}_s{seed}_e{epochs}_{schedule}.db"
     sidecar = storage.with_suffix(".process.json")
     command = (
-        f"nas search --plugin darts --space nb201 --dataset {dataset} --darts-method {method} "
+        f"nas search --plugin darts --space nb201 --dataset {dataset} --darts-method {method} --darts-schedule {schedule} "
         f"--darts-epochs {epochs} --budget {epochs} --seed {seed} --device cpu --quiet --storage {storage}"
     )
     measured = json.loads(sidecar.read_text()) if sidecar.exists() else {"process_wall_seconds": 0.0, "peak_rss_mb": 0.0, "processes": 0}
@@ -211,7 +217,10 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=["digits", "mnist1d"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", help="--entropy-only: the search seeds (default: --seed)")
     parser.add_argument("--epochs", type=int, default=50, help="supernet epochs (DARTS: 50)")
+    parser.add_argument("--schedule", default="cpu", choices=("cpu", "paper"), help="--darts-schedule of the searches")
+    parser.add_argument("--entropy-only", action="store_true", help="searches only (no retraining): alpha entropy per epoch, per seed")
     parser.add_argument("--random-cells", type=int, default=20)
     parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
     parser.add_argument("--retrain-seeds", type=int, default=2)
@@ -223,6 +232,13 @@ def main() -> None:
 
     args.runs.mkdir(parents=True, exist_ok=True)
     args.output_dir.mkdir(parents=True, exist_ok=True)
+    if args.entropy_only:
+        report = entropy_report(args)
+        output = args.output_dir / "darts_nb201_entropy.json"
+        output.write_text(json.dumps(report, indent=1))
+        plot_entropy(report, output.with_suffix(".png"))
+        print("wrote", output, "and", output.with_suffix(".png"), flush=True)
+        return
     table = load_benchmark("nb201", "cifar10", os.environ.get("NAS_DATA_DIR"))
     rng = np.random.default_rng(args.seed)
     random_cells = [NB201Space().sample(rng).arch_str for _ in range(args.random_cells)]
@@ -234,12 +250,72 @@ def main() -> None:
         print("wrote", output, "and", output.with_suffix(".png"), flush=True)
 
 
+def command_line() -> str:
+    return "NAS_DATA_DIR=/work/shared/data python " + " ".join(shlex.quote(a) for a in sys.argv)
+
+
+def entropy_report(args: argparse.Namespace) -> dict[str, Any]:
+    """Per dataset, method and seed: the alphas' mean entropy after every epoch, and where they end."""
+    runs: dict[str, Any] = {}
+    for dataset in args.datasets:
+        for method in args.methods:
+            for seed in args.seeds or [args.seed]:
+                process = search(args.runs, dataset, method, seed, args.epochs, args.schedule)
+                trials, summary = read_study(process["storage"])
+                path = trajectory(trials)
+                done = [p for p in path["epochs"] if p["status"] == "complete"]
+                final_alphas = np.array(path["alphas_normal"][-1])
+                runs[f"{dataset}/{method}/s{seed}"] = {
+                    **process, "dataset": dataset, "method": method, "seed": seed,
+                    "search_seconds": summary["budget_used"]["cost_seconds"],
+                    "alpha_entropy": [p["alpha_entropy"] for p in done],
+                    "final_alpha_entropy": done[-1]["alpha_entropy"],
+                    "final_max_weight": float(final_alphas.max()),
+                    "final_edge_max_weights": final_alphas.max(axis=1).tolist(),
+                    "final_arch": done[-1]["derived"],
+                    "valid_acc": [p["valid_acc"] for p in done],
+                    "collapsed_epochs": sum(p["collapsed"] for p in done),
+                }  # fmt: skip
+                print(f"{dataset} {method} seed {seed}: entropy {runs[f'{dataset}/{method}/s{seed}']['final_alpha_entropy']:.4f}, "
+                      f"{runs[f'{dataset}/{method}/s{seed}']['search_seconds']:.0f} s", flush=True)  # fmt: skip
+    return {
+        "command": command_line(),
+        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "torch_threads": 1,
+                    "load_average_at_end": os.getloadavg()},
+        "protocol": {"search_epochs": args.epochs, "schedule": args.schedule, "seeds": args.seeds or [args.seed],
+                     "uniform_entropy": float(np.log(5))},
+        "runs": runs,
+    }  # fmt: skip
+
+
+def plot_entropy(report: dict[str, Any], output: Path) -> None:
+    """Alpha entropy per epoch, one panel per dataset, one line per method and seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    datasets = sorted({run["dataset"] for run in report["runs"].values()})
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 3.6), squeeze=False)
+    for ax, dataset in zip(axes[0], datasets):
+        for name, run in report["runs"].items():
+            if run["dataset"] == dataset:
+                ax.plot(range(1, len(run["alpha_entropy"]) + 1), run["alpha_entropy"], label=name.split("/", 1)[1])
+        ax.axhline(report["protocol"]["uniform_entropy"], color="grey", linestyle="--", label="uniform (ln 5)")
+        ax.set_title(f"{dataset}: mean alpha entropy (nats), --darts-schedule {report['protocol']['schedule']}", fontsize=9)
+        ax.set_xlabel("supernet epoch")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(output, dpi=90)
+    plt.close(fig)
+
+
 def run_dataset(dataset: str, args: argparse.Namespace, table: Any, random_cells: list[str]) -> dict[str, Any]:
     """The three searches on one dataset, their derived cells and the random cells, retrained."""
     retrain = Retrainer(dataset, args.retrain_epochs, args.retrain_seeds, args.runs / "retrain.json")
     methods = {}
     for method in args.methods:
-        process = search(args.runs, dataset, method, args.seed, args.epochs)
+        process = search(args.runs, dataset, method, args.seed, args.epochs, args.schedule)
         trials, summary = read_study(process["storage"])
         final = trials[-1]["result"]["info"]["derived"]["arch_str"]
         best = summary["best"]
@@ -270,7 +346,7 @@ def run_dataset(dataset: str, args: argparse.Namespace, table: Any, random_cells
         better = sum(r["test_acc_mean"] < run["final_retrained"]["test_acc_mean"] for r in randoms)
         run["beats_random_cells"] = f"{better}/{len(randoms)}"
     return {
-        "command": "NAS_DATA_DIR=/work/shared/data python " + " ".join(shlex.quote(a) for a in sys.argv),
+        "command": command_line(),
         "dataset": dataset,
         "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(), "torch_threads": 1,
                     "load_average_at_end": os.getloadavg()},
