@@ -1,7 +1,7 @@
 """DARTS (first and second order) and MiLeNAS in the NB201 cell space on digits and mnist1d.
 
 Per dataset, one `nas retrain-bench` does the protocol: SEEDS searches per method (`--plugin
-darts`, paper defaults: NB201 supernet of 5 cells per stage from 16 channels), each derived cell
+darts`, `--darts-schedule cpu` by default: see the plugin's README), each derived cell
 retrained from scratch with RETRAIN_SEEDS seeds (`nas retrain`'s training, the core's default
 settings), next to 20 random NB201 cells retrained with the same seeds. This script adds what is
 particular to DARTS on NB201, read from the studies the command keeps: per epoch the alphas,
@@ -15,7 +15,8 @@ One JSON and one PNG per dataset (benchmarks/results/darts_nb201_<dataset>.{json
 JSON records the commands that produced it. The studies, the retrain-bench log and its report are
 kept in runs/darts_nb201/<dataset>/: a rerun skips every search and retraining already done.
 (The results recorded before this script used `nas retrain-bench` came from one search seed per
-method, retrained by hand with other retraining seeds; their JSONs keep the command that ran.)
+method at what is now `--schedule paper`, retrained by hand with other retraining seeds; their
+JSONs keep the command that ran.) The alpha-entropy check alone: benchmarks/darts_entropy.py.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def retrain_bench(dataset: str, args: argparse.Namespace) -> dict[str, Any]:
     folder = args.runs / dataset
     output = folder.with_suffix(".json")
     command = [NAS, "retrain-bench", *(f for m in args.methods for f in ("--plugin", f"{m}=darts --darts-method {m}")),
-               "--space", "nb201", "--dataset", dataset, "--darts-epochs", str(args.epochs), "--budget", str(args.epochs),
+               "--space", "nb201", "--dataset", dataset, "--darts-schedule", args.schedule, "--darts-epochs", str(args.epochs), "--budget", str(args.epochs),
                "--seeds", str(args.seeds), "--seed-start", str(args.seed), "--retrain-epochs", str(args.retrain_epochs),
                "--retrain-seeds", str(args.retrain_seeds), "--random", str(args.random_cells), "--random-seed", str(args.seed),
                "--device", "cpu", "--jobs", str(args.jobs), "--runs", str(folder), "-o", str(output)]  # fmt: skip
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="first search seed; also draws the random cells")
     parser.add_argument("--seeds", type=int, default=5, help="search seeds per method")
     parser.add_argument("--epochs", type=int, default=50, help="supernet epochs (DARTS: 50)")
+    parser.add_argument("--schedule", default="cpu", choices=("cpu", "paper"), help="--darts-schedule of the searches")
     parser.add_argument("--random-cells", type=int, default=20)
     parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
     parser.add_argument("--retrain-seeds", type=int, default=3)

@@ -51,7 +51,7 @@ def measure(space_name: str, method: str, dataset: str, steps: int) -> dict[str,
     data = DeviceData(getattr(builtin, dataset)(DatasetRequest(None, 0)), torch.device("cpu"))
     before = rss_mb()
     space = NB201Space() if space_name == "nb201" else DartsCellSpace()
-    search = SupernetSearch.create(space, data, SearchSettings(method=method), seed=0)
+    search = SupernetSearch.create(space, data, SearchSettings(method=method, schedule="paper"), seed=0)  # DARTS-size supernet
     x_w, y_w = search.split.w_data
     x_a, y_a = search.split.alpha_data
     batch = search.settings.batch_size

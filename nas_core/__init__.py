@@ -54,6 +54,7 @@ from nas_core.types import Candidate, Result, Status, Trial
 if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
     from nas_core.graphnn import GCNEncoder, graph_data
     from nas_core.networks.common import output_units
+    from nas_core.networks.mixed import MixedOp, sample_paths
     from nas_core.networks.nb201 import Cell as NB201CellModule
     from nas_core.networks.nb201 import NB201Network, ResidualReduction
     from nas_core.training.device import device_data, one_torch_thread, resolve_device
@@ -69,6 +70,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "GCNEncoder": ("nas_core.graphnn", "GCNEncoder"),
     "graph_data": ("nas_core.graphnn", "graph_data"),
     "output_units": ("nas_core.networks.common", "output_units"),
+    "MixedOp": ("nas_core.networks.mixed", "MixedOp"),
+    "sample_paths": ("nas_core.networks.mixed", "sample_paths"),
     "NB201CellModule": ("nas_core.networks.nb201", "Cell"),
     "NB201Network": ("nas_core.networks.nb201", "NB201Network"),
     "ResidualReduction": ("nas_core.networks.nb201", "ResidualReduction"),
@@ -125,5 +128,5 @@ __all__ = [
     # lazy (torch, torch_geometric): training, measuring, networks, graph encoders
     "DeviceData", "device_data", "seeded_torch", "torch_generator", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
     "resolve_device", "one_torch_thread", "mflops", "params_millions", "output_units", "NB201Network",
-    "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data",
+    "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data", "MixedOp", "sample_paths",
 ]  # fmt: skip

@@ -16,7 +16,7 @@ class TestDarts(PluginConformance):
     dataset = "digits"
     space = "nb201"
     budget = 2
-    options = {"nb201_channels": 4, "nb201_cells": 1, "darts_batch_size": 256, "darts_method": "second-order"}
+    options = {"darts_supernet_channels": 4, "darts_supernet_cells": 1, "darts_batch_size": 256, "darts_method": "second-order"}
     bad_options = {
         "darts_epochs": 0,
         "darts_w_lr": -0.1,
@@ -24,4 +24,10 @@ class TestDarts(PluginConformance):
         "darts_w_momentum": 1.0,
         "darts_method": "third-order",
         "darts_milenas_lambda": -1.0,
+        "darts_schedule": "gpu",
+        "darts_supernet_channels": 0,
+        "darts_supernet_cells": 0,
+        "darts_size_ops": -1,
+        "darts_paths": 1,
+        "darts_size_stop": True,  # without --darts-size-ops
     }

@@ -45,7 +45,7 @@ def test_an_epoch_answered_by_another_plugin_stops_the_run(tmp_path, monkeypatch
     monkeypatch.syspath_prepend(str(tmp_path))
     spec = RunSpec(
         plugins=("darts", "darts_stub.predictor"), budget=Budget(trials=2), dataset="digits", space="nb201",
-        options={"nb201_channels": 2, "nb201_cells": 1}, device="cpu",
+        options={"darts_supernet_channels": 2, "darts_supernet_cells": 1}, device="cpu",
     )  # fmt: skip
     session = open_session(spec)
     try:

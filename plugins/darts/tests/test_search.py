@@ -8,27 +8,28 @@ import math
 import pytest
 import torch
 
-from nas_core import NB201Space, TrialError
+from nas_core import ConfigError, NB201Space, TrialError
 
 from nas_darts.collapse import cell_health
 from nas_darts.names import METHODS, NB201_OPS
 from nas_darts.search import SupernetSearch
-from nas_darts.settings import SearchSettings
+from nas_darts.settings import PAPER_ALPHA_STEPS, SearchSettings
 
 SPACE = NB201Space(channels=2, cells=1)
 
 
-def _search(data, method: str = "first-order", seed: int = 0) -> SupernetSearch:
-    return SupernetSearch.create(SPACE, data, SearchSettings(method=method, batch_size=256, epochs=10), seed)
+def _search(data, method: str = "first-order", seed: int = 0, paths: int = 0) -> SupernetSearch:
+    settings = SearchSettings(method=method, batch_size=256, epochs=10, schedule="paper", paths=paths)
+    return SupernetSearch.create(SPACE, data, settings, seed)
 
 
-@pytest.mark.parametrize("method", METHODS)
-def test_a_search_restored_from_its_state_continues_bit_for_bit(digits_data, method: str) -> None:
-    straight = _search(digits_data, method)
+@pytest.mark.parametrize("method, paths", [*((m, 0) for m in METHODS), ("milenas", 2)])
+def test_a_search_restored_from_its_state_continues_bit_for_bit(digits_data, method: str, paths: int) -> None:
+    straight = _search(digits_data, method, paths=paths)
     straight.run_epoch()
     state = straight.state_dict()
     expected = straight.run_epoch()
-    resumed = _search(digits_data, method)  # a new process would build it from the seed, then load
+    resumed = _search(digits_data, method, paths=paths)  # a new process would build it from the seed, then load
     resumed.load_state_dict(state)
     again = resumed.run_epoch()
     assert again.metrics() == expected.metrics() and again.derived == expected.derived
@@ -84,3 +85,40 @@ def test_a_cell_cut_off_by_none_counts_as_collapsed(digits_data) -> None:
         net.alphas.alpha["normal"][3, NB201_OPS.index("nor_conv_3x3")] = 5.0  # edge 0 -> 3 reconnects the cell
     health = cell_health(net, net.derive())
     assert not health.cut_off and not health.collapsed
+
+
+def test_the_cpu_schedule_scales_the_alpha_rate_to_darts_alpha_travel_and_shrinks_the_supernet(digits_data) -> None:
+    """digits: 538 weight samples make 9 alpha steps an epoch (the last batch holds 26)."""
+    settings = SearchSettings(epochs=10, supernet_channels=2, supernet_cells=1)
+    search = SupernetSearch.create(NB201Space(channels=16, cells=5), digits_data, settings, 0)
+    assert search.alpha_lr == pytest.approx(3e-4 * PAPER_ALPHA_STEPS / (10 * 9))
+    assert search.alpha_optimizer.param_groups[0]["lr"] == search.alpha_lr
+    assert len(search.supernet.layers) == 3 * 1 + 2  # one cell per stage and the two reductions
+    paper = SupernetSearch.create(SPACE, digits_data, SearchSettings(schedule="paper"), 0)
+    assert paper.alpha_lr == 3e-4 and len(paper.supernet.layers) == 3 * SPACE.cells + 2
+
+
+def test_sampled_paths_compute_k_ops_per_edge_in_training_and_all_in_evaluation(digits_data) -> None:
+    net = _search(digits_data, "milenas", paths=2).supernet
+    calls: list[int] = []
+    for cell in net.layers:
+        for edge in getattr(cell, "edges", []):
+            for op in edge.ops:
+                op.register_forward_hook(lambda *_: calls.append(1))
+    edges = 3 * SPACE.cells * 6
+    net.train()
+    net(digits_data.x_train[:8])
+    assert edges <= len(calls) <= 2 * edges  # two paths per edge, one of them maybe none (not computed)
+    calls.clear()
+    net.eval()
+    net(digits_data.x_train[:8])
+    assert len(calls) == 4 * edges  # every op but none
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"paths": 2, "method": "second-order"}, "first-order gradient"),
+    ({"size_stop": True}, "--darts-size-ops"),
+])
+def test_settings_that_cannot_work_together_are_refused(changes, message) -> None:
+    with pytest.raises(ConfigError, match=message):
+        SearchSettings(**changes)

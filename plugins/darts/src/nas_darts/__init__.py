@@ -3,7 +3,6 @@
 The public interface (also importable from the modules named in brackets)::
 
     Supernet, NB201Supernet, DartsSupernet, build_supernet    [nas_darts.supernet]
-    MixedOp                                                   [nas_darts.mixed]
     ArchitectureParameters                                    [nas_darts.alphas]
     ArchitectureGradient, FirstOrder, SecondOrder, MiLeNAS,
     finite_difference_hvp                                     [nas_darts.architect]
@@ -12,6 +11,9 @@ The public interface (also importable from the modules named in brackets)::
     CellHealth, cell_health                                   [nas_darts.collapse]
     DartsGenotype, DartsCellSpace, DartsNetwork               [nas_darts.genotype, .space, .network]
     derive_nb201, derive_darts                                [nas_darts.derive]
+
+The mixed operation (full, or over sampled paths) is the core's: ``from nas_core import MixedOp,
+sample_paths``, so plugins that do not search with DARTS (NASIB) use it without requiring darts.
 
 Names are resolved on first use, so importing the plugin (``nas plugins``, option parsing) does
 not import torch.
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from nas_darts.collapse import CellHealth, cell_health
     from nas_darts.derive import derive_darts, derive_nb201
     from nas_darts.genotype import DartsGenotype
-    from nas_darts.mixed import MixedOp
     from nas_darts.network import DartsNetwork
     from nas_darts.search import EpochReport, SupernetSearch
     from nas_darts.settings import SearchSettings
@@ -42,7 +43,6 @@ _HOMES = {
     "CellHealth": "collapse", "cell_health": "collapse",
     "derive_darts": "derive", "derive_nb201": "derive",
     "DartsGenotype": "genotype",
-    "MixedOp": "mixed",
     "DartsNetwork": "network",
     "EpochReport": "search", "SearchSettings": "settings", "SupernetSearch": "search",
     "DartsCellSpace": "space",

@@ -11,7 +11,8 @@
 
 Each returns one gradient per tensor of ``supernet.arch_parameters()`` and leaves the network
 weights (values and ``.grad``) as it found them, so the caller decides how to apply it (Adam in
-DARTS; FedNAS averages them across clients first).
+DARTS and in each FedNAS client's local search; FedNAS then averages the clients' resulting
+*parameters* w and alpha, not these gradients).
 """
 
 from __future__ import annotations

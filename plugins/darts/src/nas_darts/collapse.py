@@ -27,6 +27,7 @@ class CellHealth:
     alpha_entropy: float  # mean entropy (nats) of the per-edge softmax, all cell types
     max_entropy: float  # log(number of ops): the entropy of uniform mixing
     cut_off: bool  # none edges cut the derived normal cell's output off from its input
+    parametric_ops: int  # ops with weights in all derived cells: MiLeNAS' model size ("CNN count")
 
     @property
     def collapsed(self) -> bool:
@@ -42,11 +43,13 @@ class CellHealth:
             "alpha_entropy_max": self.max_entropy,
             "cut_off": float(self.cut_off),
             "collapsed": float(self.collapsed),
+            "parametric_ops": float(self.parametric_ops),
         }
 
 
 def cell_health(supernet: Supernet, arch: Architecture) -> CellHealth:
-    ops = supernet.cell_ops(arch)["normal"]
+    cells = supernet.cell_ops(arch)
+    ops = cells["normal"]
     names = supernet.alphas.ops
     normal = supernet.alphas.probabilities()["normal"]
     return CellHealth(
@@ -56,4 +59,5 @@ def cell_health(supernet: Supernet, arch: Architecture) -> CellHealth:
         alpha_entropy=supernet.alphas.entropy(),
         max_entropy=math.log(len(names)),
         cut_off=supernet.cut_off(arch),
+        parametric_ops=sum(op not in PARAMETER_FREE for cell in cells.values() for op in cell),
     )

@@ -53,6 +53,12 @@ def epoch_batches(n: int, batch_size: int, generator: torch.Generator) -> list[t
     return [b for b in order.split(batch_size) if len(b) >= MIN_BATCH]
 
 
+def batch_count(n: int, batch_size: int) -> int:
+    """How many batches :func:`epoch_batches` makes of ``n`` samples (= alpha steps per epoch)."""
+    full, rest = divmod(n, batch_size)
+    return full + (rest >= MIN_BATCH)
+
+
 def stream_batches(n: int, batch_size: int, count: int, generator: torch.Generator) -> list[torch.Tensor]:
     """``count`` batches from back-to-back shuffled passes over ``n`` samples (alpha data may be
     smaller than weight data when the portion is above one half)."""

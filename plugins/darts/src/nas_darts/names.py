@@ -15,4 +15,7 @@ PARAMETER_FREE = frozenset({"none", "skip_connect", "max_pool_3x3", "avg_pool_3x
 # Architecture gradients: DARTS first order, DARTS second order (unrolled), MiLeNAS mixed-level.
 METHODS: tuple[str, ...] = ("first-order", "second-order", "milenas")
 
-__all__ = ["DARTS_OPS", "METHODS", "NB201_OPS", "PARAMETER_FREE"]
+# Alpha learning rate and supernet size: fitted to the run (the default), or DARTS' CIFAR-10 values.
+SCHEDULES: tuple[str, ...] = ("cpu", "paper")
+
+__all__ = ["DARTS_OPS", "METHODS", "NB201_OPS", "PARAMETER_FREE", "SCHEDULES"]

@@ -13,11 +13,13 @@ How the method maps onto the hooks:
   the epoch: DARTS alternates them with weight steps per mini-batch, and one alpha step per
   epoch would not be DARTS.
 - ``nas_budget``: ``--darts-epochs`` (the length of the cosine schedule) ends the search; a
-  smaller ``--budget`` (trials = epochs, or time) stops it earlier.
+  smaller ``--budget`` (trials = epochs, or time) stops it earlier, and so does MiLeNAS' early
+  stopping (``--darts-size-stop``) once the derived cells reach ``--darts-size-ops``.
 
 - ``nas_answer``: the architecture derived after the last epoch, which ``nas show``, ``nas export``,
   ``nas retrain`` and ``nas draw`` use; the study's best trial is the epoch whose supernet
-  validated best, which need not derive the same cell.
+  validated best, which need not derive the same cell. With ``--darts-size-ops N`` (MiLeNAS'
+  model-size-based search) it is the cell derived after the best-validated epoch of size N.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from nas_core import (
 )
 
 from nas_darts.settings import SearchSettings
+from nas_darts.sizes import best_per_size, reached
 
 if TYPE_CHECKING:  # torch is imported only by runs that search
     from nas_darts.search import SupernetSearch
@@ -47,10 +50,15 @@ class DifferentiableSearch:
     def __init__(self, search: SupernetSearch) -> None:
         self.search = search
         self.collapsed_at: int | None = None
+        self.stopped_at: int | None = None  # MiLeNAS early stopping: the epoch that reached the size
 
     @property
     def method(self) -> str:
         return self.search.settings.method
+
+    @property
+    def settings(self) -> SearchSettings:
+        return self.search.settings
 
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
@@ -84,24 +92,37 @@ class DifferentiableSearch:
                 "darts (%s): the derived normal cell collapsed (parameter-free or cut off) at epoch %d: %s",
                 self.method, candidate.fidelity, result.info.get("derived"),
             )  # fmt: skip
+        if self.settings.size_stop and self.stopped_at is None and reached(result, self.settings.size_ops):
+            self.stopped_at = candidate.fidelity
 
     @hookimpl
     def nas_answer(self, study: StudyView, space: SearchSpace) -> Architecture | None:
         """DARTS' result: the cell derived from the alphas after the last epoch, not the epoch
-        whose supernet validated best."""
-        return self.search.supernet.derive() if self.search.epoch > 0 else None
+        whose supernet validated best; MiLeNAS' size-based search: the best epoch of the size."""
+        if self.search.epoch == 0:
+            return None
+        size = self.settings.size_ops
+        if size:
+            best = best_per_size(study.trials).get(size)
+            if best is not None:
+                return space.decode(best.result.info["derived"])
+            log.warning("darts: no epoch derived cells of %d parametric ops; the answer is the last epoch's cell", size)
+        return self.search.supernet.derive()
 
     @hookimpl
     def nas_budget(self, study: StudyView) -> BudgetStatus:
-        epochs = self.search.settings.epochs
+        epochs = self.settings.epochs
+        if self.stopped_at is not None:
+            return BudgetStatus(0.0, f"stopped early at epoch {self.stopped_at}: the derived cells reached {self.settings.size_ops} parametric ops")
         return BudgetStatus(max(0.0, 1 - self.search.epoch / epochs), f"{self.search.epoch}/{epochs} supernet epochs")
 
     def state_dict(self) -> dict[str, Any]:
-        return {"search": self.search.state_dict(), "collapsed_at": self.collapsed_at}
+        return {"search": self.search.state_dict(), "collapsed_at": self.collapsed_at, "stopped_at": self.stopped_at}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         self.search.load_state_dict(state["search"])
         self.collapsed_at = state["collapsed_at"]
+        self.stopped_at = state.get("stopped_at")
 
 
 @hookimpl

@@ -26,13 +26,13 @@ from typing import Any
 import torch
 
 from nas_core import (
-    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, SearchSpace, TrialError, seeded_torch,
+    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, NB201Space, SearchSpace, TrialError, seeded_torch,
     stable_seed, torch_generator,
 )
 
 from nas_darts.architect import ArchitectureGradient, Batch, FirstOrder, MiLeNAS, SecondOrder
 from nas_darts.collapse import CellHealth, cell_health
-from nas_darts.data import Criterion, SearchSplit, epoch_batches, stream_batches
+from nas_darts.data import Criterion, SearchSplit, batch_count, epoch_batches, stream_batches
 from nas_darts.names import METHODS
 from nas_darts.settings import SearchSettings
 from nas_darts.supernet import Supernet, build_supernet
@@ -77,6 +77,15 @@ def make_gradient(settings: SearchSettings, w_optimizer: torch.optim.SGD) -> Arc
     raise ConfigError(f"unknown architecture optimizer '{settings.method}' (choose from {', '.join(METHODS)})")
 
 
+def supernet_space(space: SearchSpace, settings: SearchSettings) -> SearchSpace:
+    """The space at the size the supernet is built: under the ``cpu`` schedule an NB201 supernet
+    of ``supernet_channels`` and ``supernet_cells`` (the space's own size still sizes the networks
+    that are built and retrained, as DARTS searches at 16 channels and evaluates at 36)."""
+    if settings.schedule == "cpu" and isinstance(space, NB201Space):
+        return NB201Space(channels=settings.supernet_channels, cells=settings.supernet_cells)
+    return space
+
+
 class SupernetSearch:
     def __init__(self, supernet: Supernet, data: DeviceData, settings: SearchSettings, seed: int) -> None:
         self.supernet = supernet.to(data.device)
@@ -87,18 +96,20 @@ class SupernetSearch:
         self.w_optimizer = torch.optim.SGD(
             self.supernet.weights(), lr=settings.w_lr, momentum=settings.w_momentum, weight_decay=settings.w_weight_decay
         )
+        self.alpha_lr = settings.alpha_lr_for(batch_count(len(self.split.w_data[0]), settings.batch_size))
         self.alpha_optimizer = torch.optim.Adam(
-            self.supernet.arch_parameters(), lr=settings.alpha_lr, betas=ALPHA_BETAS, weight_decay=settings.alpha_weight_decay
+            self.supernet.arch_parameters(), lr=self.alpha_lr, betas=ALPHA_BETAS, weight_decay=settings.alpha_weight_decay
         )
         self.gradient = make_gradient(settings, self.w_optimizer)
         self.generator = torch_generator(stable_seed(seed, "darts", "batches"))
+        self.supernet.sample_paths(settings.paths, self.generator)  # paths are drawn with the batches' generator
         self.epoch = 0
 
     @classmethod
     def create(cls, space: SearchSpace, data: DeviceData, settings: SearchSettings, seed: int) -> SupernetSearch:
         """A fresh search of ``space``: supernet weights and alphas drawn from ``seed``."""
         with seeded_torch(stable_seed(seed, "darts", "init"), data.device):
-            supernet = build_supernet(space, data.dataset.input_shape, data.dataset.num_classes)
+            supernet = build_supernet(supernet_space(space, settings), data.dataset.input_shape, data.dataset.num_classes)
         return cls(supernet, data, settings, seed)
 
     # -- one epoch ---------------------------------------------------------------------------------

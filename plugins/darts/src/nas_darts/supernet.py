@@ -14,23 +14,26 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 import torch
 from torch import nn
 
 from nas_core import (
-    Architecture, ConfigError, NB201Cell, NB201Space, NB201_EDGES, NB201_NUM_NODES,
-    ResidualReduction, SearchSpace, output_units,
+    Architecture, ConfigError, MixedOp, NB201Cell, NB201Space, NB201_EDGES, NB201_NUM_NODES,
+    ResidualReduction, SearchSpace, output_units, sample_paths,
 )
 
 from nas_darts.alphas import ArchitectureParameters
 from nas_darts.derive import derive_darts, derive_nb201
 from nas_darts.genotype import INPUTS, STEPS, DartsGenotype
-from nas_darts.mixed import MixedOp
 from nas_darts.network import CellInputs, CellPlan, edge_stride, image_shape, make_head, make_stem, plan_cells
 from nas_darts.names import DARTS_OPS, NB201_OPS
 from nas_darts.ops import Stride, darts_op, nb201_op, reduction_stride
 from nas_darts.space import DartsCellSpace
+
+
+PathPicker = Callable[[torch.Tensor], "torch.Tensor | None"]  # an edge's weights -> the paths to compute
 
 
 class Supernet(nn.Module, ABC):
@@ -41,6 +44,22 @@ class Supernet(nn.Module, ABC):
     """
 
     alphas: ArchitectureParameters
+    paths: int = 0  # sampled-paths mode: candidates computed per edge and training batch (0: all)
+    path_generator: torch.Generator | None = None
+
+    def sample_paths(self, k: int, generator: torch.Generator) -> None:
+        """Sampled-paths mode (ProxylessNAS, k = 2): in training mode every edge computes only k
+        candidates per forward, drawn from its softmax(alpha) with ``generator`` (the core's
+        ``MixedOp`` renormalises their weights); evaluation mode mixes every candidate. 0: off."""
+        if k and not 2 <= k <= len(self.alphas.ops):
+            raise ConfigError(f"--darts-paths must be 0 or in [2, {len(self.alphas.ops)}] (the ops of an edge), got {k}")
+        self.paths, self.path_generator = k, generator
+
+    def pick_paths(self, weights: torch.Tensor) -> torch.Tensor | None:
+        """The candidates one edge computes in this forward (None: all of them)."""
+        if not (self.training and self.paths):
+            return None
+        return sample_paths(weights, self.paths, self.path_generator)
 
     def weights(self) -> list[nn.Parameter]:
         """Every parameter except the alphas."""
@@ -71,10 +90,10 @@ class NB201SearchCell(nn.Module):
             [MixedOp(NB201_OPS, lambda op: nb201_op(op, channels, affine=False)) for _ in NB201_EDGES]
         )
 
-    def forward(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, weights: torch.Tensor, pick: PathPicker) -> torch.Tensor:
         nodes = [x]
         for node in range(1, NB201_NUM_NODES):
-            terms = [self.edges[e](nodes[i], weights[e]) for e, (i, j) in enumerate(NB201_EDGES) if j == node]
+            terms = [self.edges[e](nodes[i], weights[e], pick(weights[e])) for e, (i, j) in enumerate(NB201_EDGES) if j == node]
             nodes.append(torch.stack(terms).sum(0))
         return nodes[-1]
 
@@ -103,7 +122,7 @@ class NB201Supernet(Supernet):
         weights = self.alphas.weights("normal")
         x = self.stem(x)
         for layer in self.layers:
-            x = layer(x, weights) if isinstance(layer, NB201SearchCell) else layer(x)
+            x = layer(x, weights, self.pick_paths) if isinstance(layer, NB201SearchCell) else layer(x)
         return self.head(x)
 
     def derive(self) -> NB201Cell:
@@ -136,11 +155,11 @@ class DartsSearchCell(nn.Module):
                 stride = edge_stride(plan, source)
                 self.edges.append(MixedOp(DARTS_OPS, lambda op, s=stride: _darts_search_op(op, plan.channels, s)))
 
-    def forward(self, s0: torch.Tensor, s1: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    def forward(self, s0: torch.Tensor, s1: torch.Tensor, weights: torch.Tensor, pick: PathPicker) -> torch.Tensor:
         states = self.inputs(s0, s1)
         offset = 0
         for _ in range(STEPS):
-            terms = [self.edges[offset + j](h, weights[offset + j]) for j, h in enumerate(states)]
+            terms = [self.edges[offset + j](h, weights[offset + j], pick(weights[offset + j])) for j, h in enumerate(states)]
             offset += len(states)
             states.append(torch.stack(terms).sum(0))
         return torch.cat(states[INPUTS:], dim=1)
@@ -163,7 +182,7 @@ class DartsSupernet(Supernet):
         normal, reduce = self.alphas.weights("normal"), self.alphas.weights("reduce")
         s0 = s1 = self.stem(x)
         for cell, reduction in zip(self.cells, self.reductions):
-            s0, s1 = s1, cell(s0, s1, reduce if reduction else normal)
+            s0, s1 = s1, cell(s0, s1, reduce if reduction else normal, self.pick_paths)
         return self.head(s1)
 
     def derive(self) -> DartsGenotype:
