@@ -41,7 +41,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,6 +195,7 @@ def run_nas(argv: list[str], study: Path | None = None, kill_after: float | None
 @dataclass
 class Soak:
     config: Config
+    kills_asked: int
     reference_seconds: float = 0.0
     reference_error: str | None = None
     reference_first_trial: float = 0.0
@@ -212,7 +213,7 @@ class Soak:
             "compared_with": "the reference run, trial for trial" if not self.config.workers else "the README rule",
             "reference_seconds": round(self.reference_seconds, 2), "reference_error": self.reference_error,
             "reference_first_trial_seconds": round(self.reference_first_trial, 2),
-            "kills": self.kills, "runs": len(self.runs), "runs_ok": len(self.runs) - len(bad),
+            "kills": self.kills, "kills_asked": self.kills_asked, "runs": len(self.runs), "runs_ok": len(self.runs) - len(bad),
             "exact_match": (not bad) if self.runs else None,
             "first_difference": bad[0]["problem"] if bad else None,
             "seconds": round(sum(r["seconds"] for r in self.runs), 1), "commands": self.commands,
@@ -220,8 +221,9 @@ class Soak:
         }  # fmt: skip
 
 
-def soak(config: Config, kills: int, seed: int, workdir: Path, failures: Path) -> Soak:
-    result = Soak(config)
+def soak(config: Config, kills: int, seed: int, workdir: Path, failures: Path, progress: Callable[[Soak], None]) -> Soak:
+    """Kill and resume runs of ``config`` until ``kills`` kills; ``progress`` hears after every run."""
+    result = Soak(config, kills)
     reference = workdir / f"{config.name}-reference.db"
     done = run_nas(config.search(seed, reference), reference)
     result.reference_seconds, result.reference_error = done.seconds, done.error
@@ -252,6 +254,7 @@ def soak(config: Config, kills: int, seed: int, workdir: Path, failures: Path) -
         result.runs.append(run)
         print(f"  {config.name} run {len(result.runs)}: {run['kills']} kills, "
               f"{'OK' if not run['problem'] else 'PROBLEM: ' + run['problem']}", flush=True)  # fmt: skip
+        progress(result)
     return result
 
 
@@ -415,7 +418,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     start = time.monotonic()
 
     def save(complete: bool) -> None:
-        """Rewritten after every configuration, so a stopped soak keeps what it measured."""
+        """Rewritten after every run, so a stopped soak keeps what it measured (a configuration
+        stopped short says so: ``kills`` below ``kills_asked``)."""
         sitting.update(wall_seconds=round(time.monotonic() - start, 1), complete=complete)
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, indent=1) + "\n")
@@ -423,9 +427,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="nas_fault_soak_") as tmp:
         for name in args.configs:
             print(f"{name}: {args.kills} kills", flush=True)
-            summary = soak(CONFIGS[name], args.kills, args.seed, Path(tmp), args.failures_dir).summary()
-            report["configs"][name] = {"sitting": command, **summary}
-            save(False)
+
+            def record(so_far: Soak, name: str = name) -> None:
+                report["configs"][name] = {"sitting": command, **so_far.summary()}
+                save(False)
+
+            record(soak(CONFIGS[name], args.kills, args.seed, Path(tmp), args.failures_dir, record))
         if args.reader_rounds:
             print("readers", flush=True)
             readers = reader_soak(args.seed, args.reader_rounds, 4, args.reader_budget, Path(tmp))
