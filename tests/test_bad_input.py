@@ -333,10 +333,10 @@ def test_a_plugin_named_twice_is_loaded_once(tmp_path: Path) -> None:
 
 
 def test_a_second_writer_on_a_running_study_is_refused_and_the_first_goes_on(tmp_path: Path) -> None:
-    study = tmp_path / "s.db"
-    first = popen("search", "--plugin", "random", "--plugin", "nastest_plugins.slow", "--slow-seconds", "0.2", *NB201,
-                  "--budget", "15", "--storage", str(study), "--quiet")  # fmt: skip
-    try:
+    study, gate = tmp_path / "s.db", tmp_path / "gate"
+    first = popen("search", "--plugin", "random", "--plugin", "nastest_plugins.slow", "--slow-seconds", "0.01", *NB201,
+                  "--slow-hold-at", "1", "--slow-gate", str(gate), "--budget", "15", "--storage", str(study), "--quiet")  # fmt: skip
+    try:  # the first search holds after its first trial until the gate opens: it is running throughout
         while not (study.exists() and json.loads(nas("show", str(study), "--json").stdout)["trials"]):
             assert first.poll() is None, first.communicate()
         for args in (("--resume",), ("--plugin", "random", *NB201)):
@@ -344,6 +344,7 @@ def test_a_second_writer_on_a_running_study_is_refused_and_the_first_goes_on(tmp
             assert second.returncode == 1
             line = one_error_line(second.stderr)
             assert "in use by another running nas search" in line or "already exists" in line
+        gate.touch()
         _, stderr = first.communicate(timeout=300)
     finally:
         first.kill()

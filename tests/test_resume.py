@@ -57,13 +57,14 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(tmp_path: Path) -> Non
 
 
 def test_ctrl_c_saves_and_says_how_to_resume(tmp_path: Path) -> None:
-    db = tmp_path / "s.db"
-    process = popen("search", *SLOW_SEARCH, "--storage", str(db))
-    wait_for(db, 20)
+    db, gate = tmp_path / "s.db", tmp_path / "gate"
+    process = popen("search", *SLOW_SEARCH, "--slow-hold-at", "20", "--slow-gate", str(gate), "--storage", str(db))
+    wait_for(db, 20)  # and it holds there: Ctrl-C reaches a search that is still running
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "continue with: nas search --resume --storage" in stderr
+    gate.touch()
     assert nas_json("search", "--resume", "--storage", str(db), "--json")["trials"] == 150
 
 

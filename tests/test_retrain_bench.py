@@ -100,7 +100,8 @@ def test_the_numbers_are_those_nas_retrain_prints_for_the_study_and_seed(bench: 
     run = results["methods"]["evolution"]["runs"][1]
     printed = nas_json("retrain", run["study"], "--epochs", "1", "--seed", "1", "--device", "cpu", "--json")
     assert printed["arch"] == run["answer"]
-    assert {k: printed[k] for k in COMPUTED} == {k: run["retrains"][1][k] for k in COMPUTED}
+    # equal up to float summation order: torch reduces in another order with another thread count
+    assert {k: printed[k] for k in COMPUTED} == pytest.approx({k: run["retrains"][1][k] for k in COMPUTED}, rel=1e-6)
 
 
 def test_a_second_run_of_the_same_plan_runs_nothing(bench: Any) -> None:
@@ -156,7 +157,9 @@ def test_the_command_in_worker_processes_gives_the_same_numbers_and_a_table(benc
         "darts1_s1.db", "evolution_s1.db", "log.jsonl"]  # fmt: skip
     for label in ("darts1", "evolution"):
         mine, theirs = results["methods"][label]["runs"][0], whole["methods"][label]["runs"][1]
-        assert mine["answer"] == theirs["answer"] and computed(mine["retrains"]) == computed(theirs["retrains"])
+        assert mine["answer"] == theirs["answer"]
+        for ours, whole_run in zip(computed(mine["retrains"]), computed(theirs["retrains"]), strict=True):
+            assert ours == pytest.approx(whole_run, rel=1e-6)  # worker processes may run other torch thread counts
     mine, theirs = results["random"]["architectures"][0], whole["random"]["architectures"][0]
     assert mine["arch"] == theirs["arch"] and computed(mine["retrains"]) == computed(theirs["retrains"])
     plotted = nas("plot", str(output), "-o", str(tmp_path / "retrain.png"))
