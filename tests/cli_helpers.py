@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,16 @@ def nas_json(*args: str, cwd: Path | None = None) -> Any:
     return json.loads(done.stdout)
 
 
+def _hear_ctrl_c() -> None:
+    """Ctrl-C as a terminal delivers it: a test run started in the background of a shell (as CI
+    may be) has SIGINT ignored, and a child that inherits that never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def popen(*args: str, own_group: bool = False) -> subprocess.Popen:
     """``own_group``: in a new process group, so a test can kill the driver with its workers."""
     return subprocess.Popen([NAS, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=os.environ.copy(), start_new_session=own_group)  # fmt: skip
+                            env=os.environ.copy(), start_new_session=own_group, preexec_fn=_hear_ctrl_c)  # fmt: skip
 
 
 def pip_install_offline(sources: Sequence[Path], target: Path) -> dict[str, str]:
