@@ -6,9 +6,13 @@ Plugins, scripts and tests import from these two only: every other module under 
 is private, whatever its name, and may move or change between versions. The in-tree plugins are
 held to this by ``tests/test_public_api.py``.
 
+Users who search from Python need three names: ``search`` (``nas search``'s options as keyword
+arguments; returns a ``Study``), ``load_study`` (a study file, read-only) and ``Study`` (its
+``trials``, ``best``, ``answer`` and ``to_pandas()``). The README's "Python API" shows them.
+
 Names that need torch or torch_geometric (training, measuring, networks, graph encoders) are
 loaded on first use (PEP 562), so ``import nas_core`` stays light: a plugin that only searches a
-table never imports torch.
+table never imports torch (nor pandas, which only ``Study.to_pandas`` imports).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from nas_core.hookspecs import hookimpl
 from nas_core.options import OptionGroup
 from nas_core.registry import DatasetRequest, Registry
 from nas_core.report import summarize
+from nas_core.launch import search
+from nas_core.recorded import Study, load_study
 from nas_core.retrain import retrain
 from nas_core.session import Session, open_session
 from nas_core.settings import Settings, declare, from_options, setting
@@ -45,10 +51,11 @@ from nas_core.spaces.nb201 import canonical_cell_key as nb201_cell_key
 from nas_core.spaces.table import TableArch, TableSpace
 from nas_core.spend import PlannedSpend
 from nas_core.spaces.table import tokenize_all as tokenize_table_encodings
-from nas_core.study import Study, StudyView
+from nas_core.study import StudyView
 from nas_core.tables.base import Benchmark, Optimum, TableBenchmark
 from nas_core.tables.loader import load_benchmark
 from nas_core.training.settings import TrainSettings
+from nas_core.trial_table import TrialTable
 from nas_core.types import Candidate, Result, Status, Trial
 
 if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
@@ -110,7 +117,7 @@ __all__ = [
     # hooks and what flows between them
     "hookimpl", "Candidate", "Result", "Status", "Trial", "Architecture", "BudgetStatus", "budget_status",
     "Usage", "PlannedSpend", "Config", "OptionGroup", "Registry", "DatasetRequest", "Dataset", "split_and_standardize",
-    "Study", "StudyView", "AppendLog", "stable_seed",
+    "StudyView", "AppendLog", "stable_seed",
     # errors
     "NasError", "ConfigError", "PluginError", "ArchitectureError", "TrialError", "DataError", "StorageError",
     # search spaces and their cells
@@ -121,7 +128,7 @@ __all__ = [
     # benchmark tables
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
-    "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
+    "search", "load_study", "Study", "TrialTable", "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
     "TrainEstimator", "TrainSettings",
     # settings that declare their options and check their values
     "Settings", "setting", "declare", "from_options",

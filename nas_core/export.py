@@ -19,23 +19,19 @@ from typing import Any
 from nas_core.architecture import Architecture
 from nas_core.config import RunSpec
 from nas_core.errors import NasError, StorageError, reading_study
-from nas_core.report import best_row
+from nas_core.report import answer_row
 from nas_core.preparation import study_space
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
-from nas_core.types import Status
 
 FORMATS = ("json", "torch", "onnx")
 
 
 @dataclass(frozen=True)
 class StudyBest:
-    """A study's answer, with its spec, the trial that evaluated it and that trial's kept weights.
-
-    The answer is the architecture a plugin nominated when the search ended (``nas_answer``: a
-    differentiable search's final derived cell), else the best trial's. A nominated architecture
-    that no completed trial evaluated has no ``row`` and no weights: it can be retrained, not
-    exported as a trained model.
+    """A study's answer (:func:`~nas_core.report.answer_row`), with its spec, the trial that
+    evaluated it and that trial's kept weights. A nominated architecture that no completed trial
+    evaluated has no ``row`` and no weights: it can be retrained, not exported as a trained model.
     """
 
     spec: RunSpec
@@ -58,15 +54,9 @@ class StudyBest:
                 kept = storage.artifacts()
         finally:
             storage.close()
-        nominated = meta.get("answer")
-        if nominated is not None:
-            arch = nominated["arch"]
-            row = latest_completed(rows, arch)
-        else:
-            row = best_row(rows)
-            if row is None:
-                raise StorageError(f"{path} has no completed trial yet")
-            arch = row.candidate["arch"]
+        arch, row = answer_row(meta, rows)
+        if arch is None:
+            raise StorageError(f"{path} has no completed trial yet")
         weights = kept[1].get("model") if kept is not None and row is not None and kept[0] == row.trial_id else None
         return cls(spec, arch, row, weights)
 
@@ -81,12 +71,6 @@ class StudyBest:
             "metrics": {} if self.row is None else self.row.result["metrics"],
             "spec": self.spec.to_dict(),
         }
-
-
-def latest_completed(rows: list[TrialRow], arch: dict[str, Any]) -> TrialRow | None:
-    """The last completed trial of exactly this architecture (its most trained fidelity)."""
-    matching = [r for r in rows if r.candidate["arch"] == arch and r.result["status"] == Status.COMPLETE]
-    return matching[-1] if matching else None
 
 
 def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from nas_core.budget import trials_left
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
-from nas_core.study import Study
+from nas_core.study import LiveStudy
 from nas_core.types import Candidate, Result, Status, Trial
 
 if TYPE_CHECKING:
@@ -36,9 +36,9 @@ def cached_answer(previous: Trial) -> Result:
 
 class TrialIds:
     """Ids for the trials of one run: first the ids an interrupted run handed out but never
-    recorded (see :meth:`Study.unrecorded_trial_ids`), then on from the highest recorded one."""
+    recorded (see :meth:`LiveStudy.unrecorded_trial_ids`), then on from the highest recorded one."""
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: LiveStudy) -> None:
         self._free = study.unrecorded_trial_ids()
         self._next = study.next_trial_id
 
@@ -73,7 +73,7 @@ class SearchLoop:
     def __init__(
         self,
         hooks: Hooks,
-        study: Study,
+        study: LiveStudy,
         states: Callable[[], Mapping[str, Any]],
         *,
         executor: DaskExecutor | None = None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from nas_core.config import RunSpec
@@ -25,6 +26,26 @@ def best_row(rows: list[TrialRow]) -> TrialRow | None:
         if result.beats(None if best is None else best[1]):
             best = (row, result)
     return None if best is None else best[0]
+
+
+def answer_row(meta: Mapping[str, Any], rows: list[TrialRow]) -> tuple[dict[str, Any] | None, TrialRow | None]:
+    """A study's answer (its architecture as stored) and the trial that evaluated it.
+
+    The answer is what a plugin nominated when the search ended (``nas_answer``: a differentiable
+    search's final derived cell), else the best trial's architecture. A nominated architecture
+    that no completed trial evaluated has no trial; a study with neither has no answer yet.
+    """
+    nominated = meta.get("answer")
+    if nominated is not None:
+        return nominated["arch"], latest_completed(rows, nominated["arch"])
+    best = best_row(rows)
+    return (None, None) if best is None else (best.candidate["arch"], best)
+
+
+def latest_completed(rows: list[TrialRow], arch: Mapping[str, Any]) -> TrialRow | None:
+    """The last completed trial of exactly this architecture (its most trained fidelity)."""
+    matching = [r for r in rows if r.candidate["arch"] == arch and r.result["status"] == Status.COMPLETE]
+    return matching[-1] if matching else None
 
 
 def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:

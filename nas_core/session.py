@@ -26,8 +26,11 @@ from nas_core.preparation import Prepared, prepare
 from nas_core.spaces.base import SearchSpace
 from nas_core.spend import judge
 from nas_core.storage import MEMORY, StudyStorage
-from nas_core.study import Study
+from nas_core.study import LiveStudy
 from nas_core.types import Trial
+
+
+MAX_FAILURES = 10  # failed trials in a row after which a search stops (--max-failures)
 
 
 @dataclass
@@ -36,13 +39,13 @@ class Session:
     plugins: PluginManager
     space: SearchSpace
     benchmark: Benchmark | None
-    study: Study
+    study: LiveStudy
     strategy: str
     executor: DaskExecutor | None = None
     warnings: tuple[str, ...] = ()  # about the run as composed (nas_planned_spend), for the user
     created: bool = False  # the study file is this session's: a new one, not a resumed one
 
-    def run(self, on_trial: Callable[[Trial], None] | None = None, *, max_failures: int = 10) -> str:
+    def run(self, on_trial: Callable[[Trial], None] | None = None, *, max_failures: int = MAX_FAILURES) -> str:
         """Search until the budget is spent; records why it stopped in the study.
 
         The plugins' states go with every trial into a study file, to resume from; an in-memory
@@ -124,10 +127,10 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
     if stored is None:
         warnings = _judge_plans(manager, config, Usage(0, 0.0, 0.0))
         storage = _create(path, _meta(spec, manager))
-        study = Study(spec, space, storage, sampler)
+        study = LiveStudy(spec, space, storage, sampler)
     else:
         with reading_study(path):
-            study = Study.load(spec, space, stored, sampler)
+            study = LiveStudy.load(spec, space, stored, sampler)
             states = stored.states()
         manager.load_state_dicts(states)
         warnings = _judge_plans(manager, config, study.usage)

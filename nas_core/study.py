@@ -1,7 +1,8 @@
-"""The record of one search: its spec, every trial, and what it has used.
+"""The record of a running search: its spec, every trial, and what it has used.
 
 Hooks receive a :class:`StudyView` (read-only); the driver alone records trials, each in one
-storage transaction together with the plugins' states.
+storage transaction together with the plugins' states. What a user reads of a search, once it
+has run or from its file, is :class:`nas_core.recorded.Study`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ class StudyView(Protocol):
 Sampler = Callable[[np.random.Generator, int], list[Architecture]]
 
 
-class Study:
+class LiveStudy:
+    """The study a search records into while it runs (``Session.study``); plugins see it as a
+    :class:`StudyView`. Its :attr:`best` is the best trial so far, whatever a strategy will name
+    as its answer at the end."""
+
     def __init__(self, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> None:
         self.spec = spec
         self.space = space
@@ -64,7 +69,7 @@ class Study:
         self._deferred_meta: dict[str, Any] = {}
 
     @classmethod
-    def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> Study:
+    def load(cls, spec: RunSpec, space: SearchSpace, storage: StudyStorage, sampler: Sampler | None = None) -> LiveStudy:
         """The study as recorded in ``storage`` (architectures decoded by ``space``)."""
         study = cls(spec, space, storage, sampler)
         for row in storage.trials():

@@ -87,8 +87,8 @@ def test_lazy_names_are_public_and_visible_to_type_checkers() -> None:
     assert checked == nas_core._LAZY
 
 
-def test_import_nas_core_does_not_import_torch() -> None:
-    code = "import sys, nas_core; heavy = sorted(m for m in ('torch', 'torch_geometric') if m in sys.modules); print(heavy)"
+def test_import_nas_core_does_not_import_torch_or_pandas() -> None:
+    code = "import sys, nas_core; heavy = sorted(m for m in ('torch', 'torch_geometric', 'pandas') if m in sys.modules); print(heavy)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from nas_core.trial_table import architecture_text
+
 KEY_METRICS = ("valid_acc", "test_acc", "params", "flops", "latency_ms")
 
 
@@ -22,12 +24,7 @@ def plain(text: object) -> str:
 
 def arch_text(arch: dict[str, Any]) -> str:
     """An architecture in one line, escaped for rich."""
-    for field in ("arch_str", "encoding"):
-        if field in arch:
-            return plain(arch[field])
-    if "layers" in arch:
-        return plain(" > ".join(arch["layers"]))
-    return plain(", ".join(f"{k}={v}" for k, v in arch.items() if k != "kind"))
+    return plain(architecture_text(arch))
 
 
 def numbers_table(title: str, columns: tuple[str, ...]) -> Table:

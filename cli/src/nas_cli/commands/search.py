@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
-import time
-from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
 from nas_cli.plugin_options import PluginCommand, complete_plugin, given, given_plugin_options
-from nas_cli.render import print_summary
+from nas_cli.progress import progress_bar
+from nas_cli.render import plain, print_summary
+from nas_core.launch import start_search
 from nas_core.tables.files import ENV as DATA_ENV
-from nas_core.budget import Budget
-from nas_core.config import RunSpec
-from nas_core.errors import reading_study
 from nas_core.report import summarize_storage
 from nas_core.preparation import collect_options
-from nas_core.session import Session, open_session
-from nas_core.storage import StudyStorage
+from nas_core.session import MAX_FAILURES, Session
 from nas_core.types import Trial
 
 
@@ -44,18 +39,18 @@ class Interrupted(click.ClickException):
 @click.option("--workers", type=click.IntRange(min=1), help="Run trials on a local Dask cluster of this many worker processes.")
 @click.option("--scheduler", metavar="ADDRESS", help="Run trials on a running Dask cluster (tcp://host:8786).")
 @click.option("--dashboard", is_flag=True, help="Serve the local Dask cluster's dashboard on :8787.")
-@click.option("--max-failures", type=click.IntRange(min=1), default=10, show_default=True, help="Stop after this many failed trials in a row.")
+@click.option("--max-failures", type=click.IntRange(min=1), default=MAX_FAILURES, show_default=True, help="Stop after this many failed trials in a row.")
 @click.option("--json", "as_json", is_flag=True, help="Print the study summary as JSON (no progress bar).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def search(ctx: click.Context, **params: Any) -> None:
     """Search for an architecture; every trial is recorded in the study file as it ends."""
-    spec, storage = _spec_and_storage(ctx, params)
-    session = open_session(spec, storage, resume=params["resume"])
+    session = _start(ctx, params)
+    storage = session.study.storage.path
     for warning in session.warnings:
         click.echo("warning: " + warning, err=True)
     try:
-        reason = _run(session, show_progress=not (params["as_json"] or params["quiet"]), max_failures=params["max_failures"])
+        _run(session, quiet=params["as_json"] or params["quiet"], max_failures=params["max_failures"])
     except KeyboardInterrupt:
         count = len(session.study.trials)
         session.close()
@@ -70,64 +65,22 @@ def search(ctx: click.Context, **params: Any) -> None:
         print_summary(summary, Console())
 
 
-def _spec_and_storage(ctx: click.Context, params: dict[str, Any]) -> tuple[RunSpec, str]:
-    options = given_plugin_options(ctx)
-    data_dir = params["data_dir"] or os.environ.get(DATA_ENV)
-    if params["resume"]:
-        if not params["storage"]:
-            raise click.UsageError("--resume needs --storage PATH of the study to continue")
-        stored = _stored_spec(params["storage"])
-        fields = stored.to_dict()
-        for name in ("benchmark", "dataset", "space", "seed", "device", "scheduler", "dashboard"):
-            if given(ctx, name):
-                fields[name] = params[name]
-        if given(ctx, "workers") or given(ctx, "scheduler"):
-            fields["workers"] = params["workers"] or 0
-        if given(ctx, "plugins"):
-            fields["plugins"] = list(dict.fromkeys(params["plugins"]))
-        if params["budgets"] or params["timeout"]:
-            fields["budget"] = Budget.parse(params["budgets"], params["timeout"]).to_dict()
-        fields["options"] = {**fields["options"], **options}
-        fields["data_dir"] = data_dir or fields["data_dir"]
-        return RunSpec.from_dict(fields), params["storage"]
-    if not params["plugins"]:
-        raise click.UsageError("name a search strategy with --plugin (see: nas plugins)")
-    spec = RunSpec(
-        plugins=tuple(dict.fromkeys(params["plugins"])),  # a plugin named twice is loaded once
-        budget=Budget.parse(params["budgets"] or ["100"], params["timeout"]),
-        seed=params["seed"],
-        benchmark=params["benchmark"],
-        dataset=params["dataset"],
-        space=params["space"],
-        options=options,
-        device=params["device"],
-        data_dir=data_dir,
-        workers=params["workers"] or 0,
-        scheduler=params["scheduler"],
-        dashboard=params["dashboard"],
-    )
-    storage = params["storage"] or _default_storage(spec)
-    return spec, storage
+def _start(ctx: click.Context, params: dict[str, Any]) -> Session:
+    """The session nas_core.search would start from these options (one path for both): an
+    option not given on the command line is None, so a resumed run keeps its stored value."""
+
+    def chosen(name: str) -> Any:
+        return params[name] if given(ctx, name) else None
+
+    return start_search(
+        params["plugins"], storage=params["storage"], resume=params["resume"], budget=params["budgets"],
+        timeout=params["timeout"], seed=chosen("seed"), benchmark=params["benchmark"], dataset=params["dataset"],
+        space=params["space"], options=given_plugin_options(ctx), device=chosen("device"), data_dir=params["data_dir"],
+        workers=params["workers"], scheduler=params["scheduler"], dashboard=chosen("dashboard"),
+    )  # fmt: skip
 
 
-def _stored_spec(path: str) -> RunSpec:
-    storage = StudyStorage.open(path, writer=False)
-    try:
-        with reading_study(path):
-            return RunSpec.from_dict(storage.meta()["spec"])
-    finally:
-        storage.close()
-
-
-def _default_storage(spec: RunSpec) -> str:
-    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{int(time.time() * 1000) % 1000:03d}"
-    return str(Path("runs") / f"{stamp}-{'+'.join(spec.plugins)}-s{spec.seed}.db")
-
-
-def _run(session: Session, *, show_progress: bool, max_failures: int) -> str:
-    if not show_progress:
-        return session.run(max_failures=max_failures)
-    console = Console(stderr=True)
+def _run(session: Session, *, quiet: bool, max_failures: int) -> str:
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -136,8 +89,8 @@ def _run(session: Session, *, show_progress: bool, max_failures: int) -> str:
         TextColumn("best {task.fields[best]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=console, transient=False) as progress:
-        task = progress.add_task(session.strategy, total=1.0, trials=len(session.study.trials), best="-")
+    with progress_bar(*columns, quiet=quiet) as progress:
+        task = progress.add_task(plain(session.strategy), total=1.0, trials=len(session.study.trials), best="-")
 
         def on_trial(trial: Trial) -> None:
             best = session.study.best

@@ -1,0 +1,122 @@
+"""A search as its user reads it, once it has run: what :func:`nas_core.search` returns and
+:func:`load_study` opens from a study file.
+
+A :class:`Study` is a snapshot of the file when it was read, taken without the writer's lock:
+a study that another process is still writing can be loaded, and loading it again reads the
+trials recorded since. Its table (``to_pandas``, ``table``) needs no plugin; its trials and
+answer are decoded by the searched space, which loads the plugins the search used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from nas_core.architecture import Architecture
+from nas_core.config import RunSpec
+from nas_core.errors import NasError, reading_study
+from nas_core.preparation import study_space
+from nas_core.report import answer_row
+from nas_core.spaces.base import SearchSpace
+from nas_core.storage import MEMORY, StudyStorage, TrialRow
+from nas_core.trial_table import TrialTable, trial_table
+from nas_core.types import Candidate, Result, Trial
+
+if TYPE_CHECKING:
+    import pandas
+
+
+class Study:
+    """A recorded search: its run spec, every trial, and its answer.
+
+    ``best`` is the trial the search answers with, the one ``nas show``, ``nas export`` and
+    ``nas retrain`` use: the trial of the architecture a strategy named as its answer
+    (``nas_answer``, as DARTS does), else the completed trial with the highest objective.
+    """
+
+    def __init__(
+        self,
+        path: str | None,
+        spec: RunSpec,
+        meta: dict[str, Any],
+        rows: Sequence[TrialRow],
+        space: SearchSpace | None = None,
+    ) -> None:
+        self.path = path  # None for a search that kept its study in memory
+        self.spec = spec
+        self.stopped: str | None = meta.get("stopped")  # why the search ended, once it has
+        self._meta = meta
+        self._rows = tuple(rows)
+        self._space = space
+
+    @classmethod
+    def read(cls, storage: StudyStorage, space: SearchSpace | None = None) -> Study:
+        """What ``storage`` holds now; ``space`` (the searched one) saves rebuilding it to decode."""
+        with reading_study(storage.path):
+            meta = storage.meta()
+            spec = RunSpec.from_dict(meta["spec"])
+            rows = list(storage.trials())
+        return cls(None if storage.path == MEMORY else storage.path, spec, meta, rows, space)
+
+    @cached_property
+    def trials(self) -> list[Trial]:
+        """Every recorded trial, in trial order, its architecture decoded by the searched space."""
+        space = self._space or study_space(self.spec)
+        with reading_study(self.path or MEMORY):
+            return [
+                Trial(Candidate.from_dict(row.candidate, space.decode), Result.from_dict(row.result), row.started, row.finished)
+                for row in self._rows
+            ]
+
+    @property
+    def best(self) -> Trial | None:
+        """The trial of the search's answer; None before any completed trial, and when the
+        answer a strategy named was never evaluated as a trial (see :attr:`answer`)."""
+        _, row = self._answer
+        if row is None:
+            return None
+        return next(trial for trial in self.trials if trial.trial_id == row.trial_id)
+
+    @property
+    def answer(self) -> Architecture | None:
+        """The architecture the search answers with (that of :attr:`best`, or the one a strategy
+        named without evaluating it); None before any completed trial."""
+        arch, _ = self._answer
+        if arch is None:
+            return None
+        return (self._space or study_space(self.spec)).decode(arch)
+
+    @cached_property
+    def _answer(self) -> tuple[dict[str, Any] | None, TrialRow | None]:
+        with reading_study(self.path or MEMORY):
+            return answer_row(self._meta, list(self._rows))
+
+    def table(self) -> TrialTable:
+        """Every trial as a row of plain values: the columns of ``nas trials``."""
+        with reading_study(self.path or MEMORY):
+            return trial_table(self._rows)
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """One row per trial, the columns of ``nas trials`` (needs ``pip install 'nas-core[pandas]'``)."""
+        try:
+            import pandas
+        except ImportError:
+            raise NasError("Study.to_pandas() needs pandas: pip install 'nas-core[pandas]'") from None
+        table = self.table()
+        return pandas.DataFrame(list(table.records), columns=list(table.columns))
+
+    def __repr__(self) -> str:
+        where = self.path or "in memory"
+        return f"<Study {where}: {'+'.join(self.spec.plugins)}, {len(self._rows)} trials>"
+
+
+def load_study(path: str | os.PathLike[str]) -> Study:
+    """The study recorded in the file at ``path``, opened read-only (a running search is not
+    disturbed, nor refused); a file that is not a study is a one-line StorageError."""
+    storage = StudyStorage.open(path, writer=False)
+    try:
+        return Study.read(storage)
+    finally:
+        storage.close()

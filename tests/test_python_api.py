@@ -1,0 +1,144 @@
+"""The Python API: ``nas_core.search`` runs what ``nas search`` runs, ``load_study`` reads a study
+file (one being written too), ``Study`` gives its trials, its answer and a DataFrame; the
+README's example runs as written."""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import nas_core
+from cli_helpers import nas_json, popen
+from nas_core import ConfigError, NasError, StorageError
+
+REPO = Path(__file__).resolve().parents[1]
+NB201 = {"benchmark": "nb201", "dataset": "cifar10"}
+
+
+def readme_example() -> str:
+    text = (REPO / "README.md").read_text()
+    found = re.search(r"^### Python API\n\n```python\n(.*?)^```", text, re.S | re.M)
+    assert found, "README.md has no python block under '### Python API'"
+    return found.group(1)
+
+
+def test_the_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    exec(compile(readme_example(), "README.md (Python API)", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "hw_edgegpu_latency" in printed and (tmp_path / "runs" / "notebook.db").is_file()
+
+
+def test_search_is_nas_search(tmp_path: Path) -> None:
+    """The same options give the same trials from Python as from the command line."""
+    db = tmp_path / "cli.db"
+    nas_json("search", "--plugin", "evolution", "--benchmark", "nb201", "--dataset", "cifar10", "--budget", "40", "--seed", "3",
+             "--evolution-population", "6", "--storage", str(db), "--json")  # fmt: skip
+    study = nas_core.search("evolution", **NB201, budget=40, seed=3, evolution_population=6, storage=tmp_path / "api.db")
+    from_cli = nas_core.load_study(db)
+    assert [t.candidate.arch.key for t in study.trials] == [t.candidate.arch.key for t in from_cli.trials]
+    assert [t.result.objective for t in study.trials] == [t.result.objective for t in from_cli.trials]
+    assert study.spec == from_cli.spec
+    assert len(study.trials) == 40 and study.stopped.startswith("budget spent")
+
+
+def test_an_unknown_option_is_a_config_error_naming_it_and_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(ConfigError, match=r"^unknown option --evolution-populatoin \(the loaded plugins accept: .*--evolution-population"):
+        nas_core.search("evolution", **NB201, budget=5, storage=db, evolution_populatoin=5)
+    with pytest.raises(ConfigError, match="invalid value for --evolution-population: 'many'"):
+        nas_core.search("evolution", **NB201, budget=5, storage=db, evolution_population="many")
+    with pytest.raises(ConfigError, match="name a search strategy with --plugin"):
+        nas_core.search(**NB201, budget=5, storage=db)
+    assert not db.exists()
+
+
+def test_resume_continues_the_study(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    nas_core.search("random", **NB201, budget=10, storage=db)
+    study = nas_core.search(storage=db, resume=True, budget=25)
+    assert len(study.trials) == 25 and study.spec.plugins == ("random",)
+    assert [t.trial_id for t in study.trials] == list(range(25))
+
+
+def test_what_nas_search_warns_of_is_a_user_warning() -> None:
+    with pytest.warns(UserWarning, match=r"^plans' warm-up \(6 trials\) takes 60% of --budget 10"):
+        study = nas_core.search(["random", "nastest_plugins.plans"], **NB201, budget=10, storage=":memory:")
+    assert len(study.trials) == 10
+
+
+def test_best_is_the_answer_a_strategy_names(tmp_path: Path) -> None:
+    """``nastest_plugins.answers`` names the worst trial: ``best`` follows it, as nas show and
+    export do; an answer no trial evaluated has no ``best`` but is the ``answer``."""
+    worst = nas_core.search(["random", "nastest_plugins.answers"], **NB201, budget=8, storage=tmp_path / "w.db")
+    completed = [t for t in worst.trials if t.result.ok]
+    assert worst.best is not None and worst.best.result.objective == min(t.result.objective for t in completed)
+    assert worst.answer == worst.best.candidate.arch
+    shown = nas_json("show", str(tmp_path / "w.db"), "--json")
+    assert shown["answer"]["arch"] == worst.best.candidate.arch.to_dict()
+
+    unevaluated = nas_core.search(["random", "nastest_plugins.answers"], **NB201, budget=8, storage=":memory:", answers_unevaluated=True)
+    assert unevaluated.best is None and unevaluated.answer is not None
+    assert unevaluated.answer.key not in {t.candidate.arch.key for t in unevaluated.trials}
+
+    plain = nas_core.search("random", **NB201, budget=8, storage=":memory:")
+    assert plain.best is not None and plain.best.result.objective == max(t.result.objective for t in plain.trials)
+    assert plain.path is None and "in memory" in repr(plain)
+
+
+def test_to_pandas_has_the_columns_and_values_of_the_table(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    study = nas_core.search("evolution", **NB201, budget=15, storage=db)
+    frame = study.to_pandas()
+    listed = list(study.table().records)
+    assert list(frame.columns) == list(listed[0]) and len(frame) == len(listed) == 15
+    assert frame["trial_id"].tolist() == [row["trial_id"] for row in listed]
+    assert frame["objective"].tolist() == [row["objective"] for row in listed]
+    assert frame["hw_edgegpu_latency"].tolist() == [row["hw_edgegpu_latency"] for row in listed]
+    assert frame["arch"].iloc[0] == str(study.trials[0].candidate.arch)
+
+
+def test_to_pandas_without_pandas_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    study = nas_core.search("random", **NB201, budget=2, storage=":memory:")
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
+    with pytest.raises(NasError, match=r"needs pandas: pip install 'nas-core\[pandas\]'"):
+        study.to_pandas()
+
+
+def test_load_study_refuses_what_is_not_a_study(tmp_path: Path) -> None:
+    (tmp_path / "text.db").write_text("not a database")
+    with pytest.raises(StorageError, match="not a nas study"):
+        nas_core.load_study(tmp_path / "text.db")
+    with pytest.raises(StorageError, match="no study file"):
+        nas_core.load_study(tmp_path / "missing.db")
+
+
+def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
+    """Read without the writer's lock: the search goes on, and its study reads as far as it got."""
+    db, gate = tmp_path / "s.db", tmp_path / "gate"
+    search = popen("search", "--plugin", "random", "--plugin", "nastest_plugins.slow", "--benchmark", "nb201", "--dataset", "cifar10",
+                   "--budget", "12", "--slow-hold-at", "5", "--slow-gate", str(gate), "--storage", str(db), "--quiet")  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not (db.exists() and _trials(db) == 5):  # held before its sixth trial
+            assert time.monotonic() < deadline and search.poll() is None, search.stderr.read() if search.stderr else ""
+            time.sleep(0.05)
+        study = nas_core.load_study(db)
+        assert len(study.trials) == 5 and study.stopped is None
+        gate.touch()
+        assert search.wait(timeout=120) == 0
+    finally:
+        search.kill()
+        search.wait()
+    assert len(nas_core.load_study(db).trials) == 12
+
+
+def _trials(db: Path) -> int:
+    try:
+        return len(nas_core.load_study(db).table().records)
+    except StorageError:  # created, its tables not written yet
+        return -1
