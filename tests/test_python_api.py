@@ -4,6 +4,7 @@ README's example runs as written."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import nas_core
-from cli_helpers import nas_json, popen
+from cli_helpers import nas, nas_json, popen
 from nas_core import ConfigError, NasError, StorageError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,11 +91,11 @@ def test_best_is_the_answer_a_strategy_names(tmp_path: Path) -> None:
     assert plain.path is None and "in memory" in repr(plain)
 
 
-def test_to_pandas_has_the_columns_and_values_of_the_table(tmp_path: Path) -> None:
+def test_to_pandas_has_the_columns_and_values_of_nas_trials(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     study = nas_core.search("evolution", **NB201, budget=15, storage=db)
     frame = study.to_pandas()
-    listed = list(study.table().records)
+    listed = nas_json("trials", str(db), "--format", "json")
     assert list(frame.columns) == list(listed[0]) and len(frame) == len(listed) == 15
     assert frame["trial_id"].tolist() == [row["trial_id"] for row in listed]
     assert frame["objective"].tolist() == [row["objective"] for row in listed]
@@ -129,6 +130,8 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
             time.sleep(0.05)
         study = nas_core.load_study(db)
         assert len(study.trials) == 5 and study.stopped is None
+        listed = nas("trials", str(db), "--format", "json")
+        assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 5, listed.stderr
         gate.touch()
         assert search.wait(timeout=120) == 0
     finally:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from nas_cli.commands import bench, draw, export, plot, plugins, retrain, retrain_bench, search, show
+from nas_cli.commands import bench, draw, export, plot, plugins, retrain, retrain_bench, search, show, trials
 from nas_core.errors import ConfigError, NasError
 
 DEBUG_ENV = "NAS_DEBUG"
@@ -33,7 +33,7 @@ def cli(debug: bool) -> None:
     """Plugin-based neural architecture search."""
 
 
-for command in (search.search, show.show, plugins.plugins, bench.bench, retrain_bench.retrain_bench, plot.plot, export.export,
+for command in (search.search, show.show, trials.trials, plugins.plugins, bench.bench, retrain_bench.retrain_bench, plot.plot, export.export,
                 retrain.retrain, draw.draw):
     cli.add_command(command)
 
