@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nas_core.config import RunSpec, stable_seed
 from nas_core.errors import ConfigError
@@ -23,6 +23,9 @@ from nas_core.export import StudyBest, save_torch_program
 from nas_core.preparation import prepare, study_space
 from nas_core.settings import from_options
 from nas_core.training.settings import TrainSettings
+
+if TYPE_CHECKING:
+    from nas_core.training.fit import OnEpoch  # torch: imported where training runs
 
 
 def retrain(
@@ -34,7 +37,9 @@ def retrain(
     device: str = "auto",
     data_dir: str | None = None,
     save: str | os.PathLike[str] | None = None,
+    on_epoch: OnEpoch | None = None,
 ) -> dict[str, Any]:
+    """``on_epoch(epoch, train_loss, valid_acc)`` hears of every epoch as it ends."""
     best = StudyBest.read(path)
     spec = best.spec
     if spec.benchmark:
@@ -47,7 +52,7 @@ def retrain(
     if data_dir is not None:
         spec = replace(spec, data_dir=data_dir)
     return {
-        **train_from_scratch(spec, best.arch, epochs, seed=seed, device=device, save=save),
+        **train_from_scratch(spec, best.arch, epochs, seed=seed, device=device, save=save, on_epoch=on_epoch),
         "trial_id": None if best.row is None else best.row.trial_id,
         "searched_metrics": None if best.row is None else best.row.result["metrics"],
     }
@@ -61,6 +66,7 @@ def train_from_scratch(
     seed: int = 0,
     device: str = "auto",
     save: str | os.PathLike[str] | None = None,
+    on_epoch: OnEpoch | None = None,
 ) -> dict[str, Any]:
     """``arch`` (its ``to_dict()`` form) trained for ``epochs`` on the data and with the training
     options of ``spec``, from weights and shuffles seeded by ``seed`` and the architecture."""
@@ -73,7 +79,7 @@ def train_from_scratch(
     architecture = prepared.space.decode(arch)
     settings = replace(from_options(TrainSettings, prepared.options), epochs=epochs)
     data = device_data(prepared.dataset, device)
-    trained = train_architecture(prepared.space, architecture, data, settings, stable_seed(seed, "retrain", architecture.key))
+    trained = train_architecture(prepared.space, architecture, data, settings, stable_seed(seed, "retrain", architecture.key), on_epoch)
     if save is not None:
         save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))
     return {

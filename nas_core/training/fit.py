@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -20,6 +21,9 @@ from nas_core.training.seeding import torch_generator
 from nas_core.training.settings import TrainSettings
 
 EVAL_BATCH = 1024
+
+# Hears of every epoch that ends: its number, the mean training loss and the validation accuracy.
+OnEpoch = Callable[[int, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor, binary: bool) -
     return 100.0 * correct / max(1, len(x))
 
 
-def fit(model: nn.Module, data: DeviceData, settings: TrainSettings, seed: int) -> FitReport:
+def fit(model: nn.Module, data: DeviceData, settings: TrainSettings, seed: int, on_epoch: OnEpoch | None = None) -> FitReport:
     """Train ``model`` in place; with patience, the best-validation weights are kept."""
     started = time.perf_counter()
     generator = torch_generator(seed)
@@ -100,6 +104,8 @@ def fit(model: nn.Module, data: DeviceData, settings: TrainSettings, seed: int) 
             raise TrialError(f"training diverged at epoch {epoch}: the loss is {mean_loss}")
         valid = accuracy(model, data.x_valid, data.y_valid, data.binary)
         history.append(valid)
+        if on_epoch is not None:
+            on_epoch(epoch, mean_loss, valid)
         if settings.patience:
             if valid > best_valid:
                 best_valid, stale = valid, 0

@@ -12,7 +12,7 @@ from torch import nn
 
 from nas_core.architecture import Architecture
 from nas_core.networks.common import with_standardization
-from nas_core.training.fit import DeviceData, FitReport, fit
+from nas_core.training.fit import DeviceData, FitReport, OnEpoch, fit
 from nas_core.training.measure import latency_ms, mflops, params_millions
 from nas_core.training.seeding import seeded_torch
 from nas_core.training.settings import TrainSettings
@@ -50,7 +50,12 @@ class TrainedArchitecture:
 
 
 def train_architecture(
-    space: NetworkBuilder, arch: Architecture, data: DeviceData, settings: TrainSettings, seed: int
+    space: NetworkBuilder,
+    arch: Architecture,
+    data: DeviceData,
+    settings: TrainSettings,
+    seed: int,
+    on_epoch: OnEpoch | None = None,
 ) -> TrainedArchitecture:
     """Build ``arch`` with weights initialised from ``seed``, train it, and measure it.
 
@@ -59,7 +64,7 @@ def train_architecture(
     """
     with seeded_torch(seed, data.device):
         net = space.build(arch, data.dataset.input_shape, data.dataset.num_classes).to(data.device)
-        report = fit(net, data, settings, seed)
+        report = fit(net, data, settings, seed, on_epoch)
     shape = data.dataset.input_shape
     metrics = {
         "valid_acc": report.valid_acc,

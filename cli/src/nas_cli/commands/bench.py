@@ -11,6 +11,7 @@ from rich.console import Console
 
 from nas_cli.files import write_json
 from nas_cli.plugin_options import PluginCommand, complete_plugin, given_plugin_options
+from nas_cli.progress import steps_bar
 from nas_cli.render import numbers_table, plain
 from nas_core.comparison import BenchPlan, run_bench
 from nas_core.plugin_sets import parse_plugin_set
@@ -51,25 +52,26 @@ def bench(ctx: click.Context, **params: Any) -> None:
         data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
         stop_at_optimum=params["stop_at_optimum"],
     )
-    console = Console(stderr=True, quiet=params["quiet"])
-    done = {"n": 0}
     total = len(plan.plugin_sets) * len(plan.seeds)
-
+    done = [0]
     warned: set[tuple[str, str]] = set()
-
-    def progress(label: str, record: dict[str, Any]) -> None:
-        for warning in record["warnings"]:  # the same for every seed of a set: said once
-            if (label, warning) not in warned:
-                warned.add((label, warning))
-                console.print(f"warning: {plain(label)}: {plain(warning)}")
-        done["n"] += 1
-        console.print(f"\\[{done['n']}/{total}] {plain(label)} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
-
     output = Path(params["output"])
     output.parent.mkdir(parents=True, exist_ok=True)
 
-    # written after every run: a stopped bench keeps its runs
-    results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=lambda so_far: write_json(output, so_far))
+    with steps_bar("runs", quiet=params["quiet"]) as bar:
+        task = bar.add_task("nas bench", total=total)
+
+        def progress(label: str, record: dict[str, Any]) -> None:
+            for warning in record["warnings"]:  # the same for every seed of a set: said once
+                if (label, warning) not in warned:
+                    warned.add((label, warning))
+                    bar.console.print(f"warning: {plain(label)}: {plain(warning)}")
+            done[0] += 1
+            bar.update(task, completed=done[0])
+            bar.console.print(f"\\[{done[0]}/{total}] {plain(label)} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
+
+        # written after every run: a stopped bench keeps its runs
+        results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=lambda so_far: write_json(output, so_far))
     write_json(output, results)
     if not params["quiet"]:
         print_bench_summary(results, Console())

@@ -6,7 +6,9 @@ import json
 
 import click
 from rich.console import Console
+from rich.progress import TextColumn
 
+from nas_cli.progress import steps_bar
 from nas_cli.render import arch_text, plain
 from nas_core.retrain import retrain as retrain_best
 
@@ -19,11 +21,21 @@ from nas_core.retrain import retrain as retrain_best
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder with user-provided data (cifar-10-batches-py).")
 @click.option("--save", type=click.Path(dir_okay=False), help="Also write the retrained model (torch.export program, .pt2).")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 def retrain(path: str, epochs: int, dataset: str | None, seed: int, device: str, data_dir: str | None,
-            save: str | None, as_json: bool) -> None:  # fmt: skip
+            save: str | None, as_json: bool, quiet: bool) -> None:  # fmt: skip
     """Retrain the best architecture of the study in PATH for EPOCHS and report test accuracy."""
-    result = retrain_best(path, epochs, dataset=dataset, seed=seed, device=device, data_dir=data_dir, save=save)
+    loss, valid = TextColumn("loss {task.fields[loss]}"), TextColumn("valid {task.fields[valid]}")
+    with steps_bar("epochs", loss, valid, quiet=as_json or quiet) as bar:
+        task = bar.add_task("retrain", total=epochs, loss="-", valid="-")
+
+        def on_epoch(epoch: int, train_loss: float, valid_acc: float) -> None:
+            bar.update(task, completed=epoch, loss=f"{train_loss:.4g}", valid=f"{valid_acc:.2f}%")
+
+        result = retrain_best(path, epochs, dataset=dataset, seed=seed, device=device, data_dir=data_dir, save=save,
+                              on_epoch=on_epoch)  # fmt: skip
+        bar.update(task, total=result["epochs"])  # fewer than asked when --train-patience stopped it
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return

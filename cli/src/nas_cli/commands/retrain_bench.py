@@ -22,6 +22,7 @@ from rich.console import Console
 
 from nas_cli.files import write_json
 from nas_cli.plugin_options import PluginCommand, given_plugin_options
+from nas_cli.progress import steps_bar
 from nas_cli.render import numbers_table, plain
 from nas_core.budget import Budget
 from nas_core.options import OptionGroup
@@ -79,17 +80,22 @@ def retrain_bench(ctx: click.Context, **params: Any) -> None:
         device=params["device"],
         data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
     )
-    console = Console(stderr=True, quiet=params["quiet"])
-
-    def progress(done: int, total: int, what: str) -> None:
-        console.print(f"\\[{done}/{total}] {plain(what)}")
 
     def checkpoint(results: dict[str, Any]) -> None:  # after every piece: a stopped bench keeps its report
         output.parent.mkdir(parents=True, exist_ok=True)
         write_json(output, results)
 
     command = f"cd {shlex.quote(os.getcwd())} && {shlex.join(['nas', *sys.argv[1:]])}"
-    results = run_retrain_bench(plan, jobs=params["jobs"], command=command, progress=progress, checkpoint=checkpoint)
+    with steps_bar("searches and retrainings", quiet=params["quiet"]) as bar:
+        task = bar.add_task("nas retrain-bench", total=None)
+
+        def progress(done: int, total: int, what: str) -> None:
+            # rich's pace leaves out the first step it hears of: pieces done before this run too
+            bar.update(task, total=total, completed=done)
+            bar.console.print(f"\\[{done}/{total}] {plain(what)}")
+
+        results = run_retrain_bench(plan, jobs=params["jobs"], command=command, progress=None if params["quiet"] else progress,
+                                    checkpoint=checkpoint)  # fmt: skip
     checkpoint(results)
     if not params["quiet"]:
         print_retrain_summary(results, Console())
