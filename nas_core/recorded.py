@@ -61,12 +61,17 @@ class Study:
         return cls(None if storage.path == MEMORY else storage.path, spec, meta, rows, space)
 
     @cached_property
+    def space(self) -> SearchSpace:
+        """The searched space, which decodes the study's architectures (built, for a study file,
+        from the plugins the search used)."""
+        return self._space if self._space is not None else study_space(self.spec)
+
+    @cached_property
     def trials(self) -> list[Trial]:
         """Every recorded trial, in trial order, its architecture decoded by the searched space."""
-        space = self._space or study_space(self.spec)
         with reading_study(self.path or MEMORY):
             return [
-                Trial(Candidate.from_dict(row.candidate, space.decode), Result.from_dict(row.result), row.started, row.finished)
+                Trial(Candidate.from_dict(row.candidate, self.space.decode), Result.from_dict(row.result), row.started, row.finished)
                 for row in self._rows
             ]
 
@@ -86,7 +91,7 @@ class Study:
         arch, _ = self._answer
         if arch is None:
             return None
-        return (self._space or study_space(self.spec)).decode(arch)
+        return self.space.decode(arch)
 
     @cached_property
     def _answer(self) -> tuple[dict[str, Any] | None, TrialRow | None]:

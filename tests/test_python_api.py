@@ -103,6 +103,15 @@ def test_to_pandas_has_the_columns_and_values_of_nas_trials(tmp_path: Path) -> N
     assert frame["arch"].iloc[0] == str(study.trials[0].candidate.arch)
 
 
+def test_a_study_that_trained_loads_with_its_space(tmp_path: Path) -> None:
+    db = tmp_path / "digits.db"
+    searched = nas_core.search("random", space="mlp", dataset="digits", budget=2, train_epochs=1, device="cpu", storage=db)
+    loaded = nas_core.load_study(db)
+    assert isinstance(loaded.space, nas_core.MLPSpace) and all(isinstance(t.candidate.arch, nas_core.MLPChain) for t in loaded.trials)
+    assert loaded.best == searched.best and loaded.answer == searched.best.candidate.arch
+    assert loaded.to_pandas()["epochs"].tolist() == [1.0, 1.0]
+
+
 def test_to_pandas_without_pandas_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     study = nas_core.search("random", **NB201, budget=2, storage=":memory:")
     monkeypatch.setitem(sys.modules, "pandas", None)  # as if it were not installed
