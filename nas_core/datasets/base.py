@@ -64,7 +64,13 @@ class SplitRows:
 
 
 def split_rows(
-    name: str, y: np.ndarray, *, seed: int, valid_fraction: float = 0.2, test_fraction: float = 0.2, test_given: bool = False
+    name: str,
+    y: np.ndarray,
+    *,
+    seed: int,
+    valid_fraction: float = 0.2,
+    test_fraction: float = 0.2,
+    test_given: bool = False,
 ) -> SplitRows:
     """Stratified, seeded splits of the rows of ``y``: test first (unless given), then validation.
 
@@ -135,5 +141,7 @@ def split_and_standardize(
     y = np.asarray(y).astype(np.int64)
     if len(x) != len(y) or len(x) == 0:
         raise DataError(f"dataset {name}: {len(x)} inputs for {len(y)} labels")
-    rows = split_rows(name, y, seed=seed, valid_fraction=valid_fraction, test_fraction=test_fraction, test_given=test is not None)
+    rows = split_rows(
+        name, y, seed=seed, valid_fraction=valid_fraction, test_fraction=test_fraction, test_given=test is not None
+    )
     return standardize_splits(name, *rows.take(x, y, test), source=source)
