@@ -27,6 +27,7 @@ from nas_core.config import Config, RunSpec, stable_seed
 from nas_core.datasets.base import Dataset, split_and_standardize
 from nas_core.errors import ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError
 from nas_core.estimators import TrainEstimator
+from nas_core.exported import ExportedModel, load_exported
 from nas_core.graph import INPUT as CELL_INPUT
 from nas_core.graph import OUTPUT as CELL_OUTPUT
 from nas_core.graph import CellGraph
@@ -129,6 +130,8 @@ __all__ = [
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
     "search", "load_study", "Study", "TrialTable", "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
+    # an exported model run on raw rows or samples
+    "ExportedModel", "load_exported",
     "TrainEstimator", "TrainSettings",
     # settings that declare their options and check their values
     "Settings", "setting", "declare", "from_options",

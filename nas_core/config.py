@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nas_core.budget import Budget
+from nas_core.datasets.files import absolute_path, is_data_file
 from nas_core.errors import ConfigError
 from nas_core.options import option_name
 
@@ -93,24 +93,22 @@ class RunSpec:
         )
 
     def with_absolute_paths(self) -> RunSpec:
-        """The data folder and a table file given by a path, made absolute: a stored run then reads
-        the same files from whichever folder its study is opened in. A table named relative to
-        the data folder (not found from here) stays relative to it."""
-        data_dir = _absolute(self.data_dir) if self.data_dir else None
+        """The data folder, a table file and a dataset file given by a path, made absolute: a
+        stored run then reads the same files from whichever folder its study is opened in. A
+        table named relative to the data folder (not found from here) stays relative to it."""
+        data_dir = absolute_path(self.data_dir) if self.data_dir else None
         benchmark = self.benchmark
         if benchmark and Path(benchmark).suffix and Path(benchmark).expanduser().exists():
-            benchmark = _absolute(benchmark)
-        return replace(self, data_dir=data_dir, benchmark=benchmark)
+            benchmark = absolute_path(benchmark)
+        dataset = self.dataset
+        if dataset and not benchmark and is_data_file(dataset):
+            dataset = absolute_path(dataset)
+        return replace(self, data_dir=data_dir, benchmark=benchmark, dataset=dataset)
 
     def conflicts_with(self, other: RunSpec) -> list[str]:
         """Names of the experiment fields on which two specs disagree (paths compared absolute)."""
         mine, theirs = self.with_absolute_paths().to_dict(), other.with_absolute_paths().to_dict()
         return [name for name in EXPERIMENT_FIELDS if mine[name] != theirs[name]]
-
-
-def _absolute(path: str) -> str:
-    """An absolute, normalized path that keeps the user's symbolic links (unlike ``resolve``)."""
-    return os.path.abspath(os.path.expanduser(path))
 
 
 def stable_seed(*parts: object) -> int:

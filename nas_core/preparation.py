@@ -17,6 +17,8 @@ from nas_core.tables.base import Benchmark
 from nas_core.tables.loader import benchmark_space, load_benchmark
 from nas_core.config import RunSpec
 from nas_core.datasets.base import Dataset
+from nas_core.datasets.files import is_data_file, load_data_file
+from nas_core.datasets.provenance import DataFile, require_recorded_file
 from nas_core.errors import ConfigError
 from nas_core.estimators import Estimator, core_estimator
 from nas_core.options import OptionGroup
@@ -77,11 +79,31 @@ def prepare(spec: RunSpec) -> Prepared:
     elif spec.space:
         space = registry.space(spec.space, options)
         if spec.dataset:
-            request = DatasetRequest(Path(spec.data_dir) if spec.data_dir else None, options["split_seed"])
-            dataset = registry.dataset(spec.dataset, request)
+            dataset = _dataset(registry, spec.dataset, spec.data_dir, options)
     else:
         raise ConfigError("nothing to search: give --benchmark (a table), or --space with --dataset to train")
     return Prepared(spec, manager, registry, options, space, benchmark, dataset)
+
+
+def prepare_checked(spec: RunSpec, recorded: DataFile | None, doing: str) -> Prepared:
+    """:func:`prepare` for a study that recorded the data file it searched (``recorded``): a data
+    file must hold that data still, wherever ``spec.dataset`` now points (``doing`` starts the error)."""
+    if recorded is not None and spec.dataset == recorded.path:
+        require_recorded_file(recorded.path, doing)
+    prepared = prepare(spec)
+    source = None if prepared.dataset is None else prepared.dataset.source
+    if recorded is not None and source is not None:
+        source.require_same_as(recorded, doing)
+    return prepared
+
+
+def _dataset(registry: Registry, name: str, data_dir: str | None, options: dict[str, Any]) -> Dataset:
+    """A file's dataset (``--target`` names a CSV file's label column), or a registered one."""
+    if is_data_file(name):
+        return load_data_file(name, options["target"], options["split_seed"])
+    if options["target"] is not None:
+        raise ConfigError(f"--target names the label column of a CSV --dataset; {name} has its own labels")
+    return registry.dataset(name, DatasetRequest(Path(data_dir) if data_dir else None, options["split_seed"]))
 
 
 def study_space(spec: RunSpec) -> SearchSpace:

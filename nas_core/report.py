@@ -1,8 +1,10 @@
 """Reading a study file for people and scripts, without loading any plugin.
 
 ``summarize`` is the machine-readable contract of ``nas show --json``: ``trials`` (recorded
-trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``, and
-``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``.
+trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``,
+``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``, and
+``data`` (``path``, ``sha256``, ``format``, ``labels``, ``target``, ``columns``) when it searched
+on a data file of the user's.
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "seed": spec.seed,
         "benchmark": spec.benchmark,
         "dataset": spec.dataset,
+        "data": meta.get("data"),
         "space": spec.space,
         "options": dict(spec.options),
         "stopped": meta.get("stopped"),

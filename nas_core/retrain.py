@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from nas_core.config import RunSpec, stable_seed
 from nas_core.errors import ConfigError
-from nas_core.export import StudyBest, save_torch_program
-from nas_core.preparation import prepare, study_space
+from nas_core.export import Deployable, StudyBest, save_torch_program
+from nas_core.datasets.provenance import DataFile
+from nas_core.preparation import prepare_checked, study_space
 from nas_core.settings import from_options
 from nas_core.training.settings import TrainSettings
 
@@ -52,7 +53,7 @@ def retrain(
     if data_dir is not None:
         spec = replace(spec, data_dir=data_dir)
     return {
-        **train_from_scratch(spec, best.arch, epochs, seed=seed, device=device, save=save, on_epoch=on_epoch),
+        **train_from_scratch(spec, best.arch, epochs, seed=seed, device=device, save=save, on_epoch=on_epoch, recorded_data=best.data),
         "trial_id": None if best.row is None else best.row.trial_id,
         "searched_metrics": None if best.row is None else best.row.result["metrics"],
     }
@@ -67,25 +68,30 @@ def train_from_scratch(
     device: str = "auto",
     save: str | os.PathLike[str] | None = None,
     on_epoch: OnEpoch | None = None,
+    recorded_data: DataFile | None = None,
 ) -> dict[str, Any]:
     """``arch`` (its ``to_dict()`` form) trained for ``epochs`` on the data and with the training
-    options of ``spec``, from weights and shuffles seeded by ``seed`` and the architecture."""
+    options of ``spec``, from weights and shuffles seeded by ``seed`` and the architecture.
+    ``recorded_data`` is the data file the study that found ``arch`` searched: a data file
+    trained on must hold the same data."""
     from nas_core.training.device import device_data
     from nas_core.training.trial import train_architecture
 
-    prepared = prepare(spec)
-    if prepared.dataset is None:
+    prepared = prepare_checked(spec, recorded_data, "retrain")
+    dataset = prepared.dataset
+    if dataset is None:
         raise ConfigError("nothing to train on: give --dataset")
     architecture = prepared.space.decode(arch)
     settings = replace(from_options(TrainSettings, prepared.options), epochs=epochs)
-    data = device_data(prepared.dataset, device)
+    data = device_data(dataset, device)
     trained = train_architecture(prepared.space, architecture, data, settings, stable_seed(seed, "retrain", architecture.key), on_epoch)
     if save is not None:
-        save_torch_program(trained.model, prepared.dataset.input_shape, Path(save))
+        exported = Deployable.of(trained.model, dataset.input_shape, dataset.num_classes, dataset.source)
+        save_torch_program(exported, Path(save))
     return {
         **trained.metrics,
         "arch": architecture.to_dict(),
-        "dataset": prepared.dataset.name,
+        "dataset": dataset.name,
         "epochs": trained.report.epochs_run,
         "seed": seed,
         "seconds": trained.report.seconds,

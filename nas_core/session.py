@@ -17,12 +17,14 @@ from nas_core.architecture import Architecture
 from nas_core.budget import Usage
 from nas_core.tables.base import Benchmark
 from nas_core.config import Config, RunSpec
+from nas_core.datasets.files import is_data_file
+from nas_core.datasets.provenance import DataFile
 from nas_core.errors import ConfigError, StorageError, reading_study, writing_study
 from nas_core.estimators import CoreEstimator
 from nas_core.loop import SearchLoop
 from nas_core.parallel.driver import DaskExecutor, Dispatcher
 from nas_core.plugin_manager import PluginManager
-from nas_core.preparation import Prepared, prepare
+from nas_core.preparation import Prepared, prepare_checked
 from nas_core.spaces.base import SearchSpace
 from nas_core.spend import judge
 from nas_core.storage import MEMORY, StudyStorage
@@ -86,14 +88,19 @@ def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, res
     path = str(storage)
     spec = spec.with_absolute_paths()
     stored: StudyStorage | None = None
+    recorded_data: DataFile | None = None
     if resume:
         stored = StudyStorage.open(path)
         try:
-            recorded = RunSpec.from_dict(stored.meta()["spec"])
+            meta = stored.meta()
+            recorded = RunSpec.from_dict(meta["spec"])
+            recorded_data = DataFile.from_dict(meta["data"]) if meta.get("data") else None
         except (KeyError, TypeError, ValueError) as exc:
             stored.close()
             raise StorageError(f"{path} holds no readable run spec ({exc}); it cannot be resumed") from None
         conflicts = spec.conflicts_with(recorded)
+        if recorded_data is not None and is_data_file(spec.dataset):
+            conflicts = [name for name in conflicts if name != "dataset"]  # a file is judged by its content, once read
         if conflicts:
             stored.close()
             raise ConfigError(
@@ -102,7 +109,7 @@ def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, res
             )
     executor = None
     try:
-        prepared = prepare(spec)
+        prepared = prepare_checked(spec, recorded_data, "--resume")
         executor = DaskExecutor(spec) if spec.parallel else None
         return _assemble(prepared, path, stored, executor)
     except BaseException:
@@ -124,9 +131,11 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
     def sampler(rng: np.random.Generator, n: int) -> list[Architecture]:
         return manager.hooks.sample(space, rng, n)
 
+    source = None if prepared.dataset is None else prepared.dataset.source
+    data = {} if source is None else {"data": source.to_dict()}  # the file searched on, to check it is the same later
     if stored is None:
         warnings = _judge_plans(manager, config, Usage(0, 0.0, 0.0))
-        storage = _create(path, _meta(spec, manager))
+        storage = _create(path, {**_meta(spec, manager), **data})
         study = LiveStudy(spec, space, storage, sampler)
     else:
         with reading_study(path):
@@ -134,7 +143,7 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
             states = stored.states()
         manager.load_state_dicts(states)
         warnings = _judge_plans(manager, config, study.usage)
-        study.defer_meta(spec=spec.to_dict(), resumed_at=time.time())
+        study.defer_meta(spec=spec.to_dict(), resumed_at=time.time(), **data)
     created = stored is None
     return Session(spec, manager, prepared.space, prepared.benchmark, study, strategy, executor, tuple(warnings), created)
 

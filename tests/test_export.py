@@ -10,7 +10,8 @@ import pytest
 import torch
 
 from cli_helpers import nas, nas_json
-from nas_core.errors import NasError
+from nas_core import load_exported
+from nas_core.errors import DataError, NasError
 from nas_core.export import StudyBest, export, load_model
 from nas_core.storage import StudyStorage
 from nas_core.registry import DatasetRequest
@@ -61,6 +62,21 @@ def test_torch_export_predicts_the_same_without_nas(digits_study: Path, tmp_path
     accuracy = 100 * float((exported.argmax(1) == data.y_test).mean())
     best = StudyBest.read(digits_study)
     assert accuracy == pytest.approx(best.row.result["metrics"]["test_acc"], abs=1e-6)
+
+
+def test_the_card_names_the_labels_and_load_exported_predicts_them(digits_study: Path, tmp_path: Path) -> None:
+    target = export(digits_study, "torch", tmp_path / "model.pt2")
+    model = load_exported(target)
+    assert model.labels == list(range(10)) and model.input_shape == (1, 8, 8) and model.columns is None
+    data = digits(DatasetRequest(None, 0))
+    accuracy = 100 * float(np.mean(np.array(model.predict(data.raw(data.x_test))) == data.y_test))
+    assert accuracy == pytest.approx(StudyBest.read(digits_study).row.result["metrics"]["test_acc"], abs=1e-6)
+    with pytest.raises(DataError, match=r"the model takes samples of shape \(1, 8, 8\), got an array of shape \(3, 64\)"):
+        model.predict(np.zeros((3, 64)))
+    plain = tmp_path / "plain.pt2"
+    torch.export.save(torch.export.export(load_model(StudyBest.read(digits_study))[0], (torch.zeros(1, 1, 8, 8),)), str(plain))
+    with pytest.raises(DataError, match="carries no nas model card"):
+        load_exported(plain)
 
 
 def test_onnx_export_checks_out(digits_study: Path, tmp_path: Path) -> None:

@@ -43,3 +43,4 @@ def nas_addoption(group: OptionGroup) -> None:
     group.addoption("--mlp-max-layers", type=int, default=10, help="most dense layers of an MLP")
     group.addoption("--mlp-dropout", type=float, default=0.2, help="rate of the MLP space's dropout layers")
     group.addoption("--split-seed", type=int, default=0, help="seed of the train/validation/test split")
+    group.addoption("--target", type=str, default=None, help="the column of class labels of a CSV --dataset")

@@ -35,6 +35,17 @@ def numbers_table(title: str, columns: tuple[str, ...]) -> Table:
     return table
 
 
+def data_line(data: dict[str, Any]) -> str:
+    """The data file a study searched, what was read from it and its hash."""
+    labels = ", ".join(map(str, data["labels"]))
+    read = f"{len(data['labels'])} classes ({plain(labels)})"
+    if data.get("columns") is not None:
+        categorical = [c["name"] for c in data["columns"] if c["categories"] is not None]
+        read = f"target {plain(data['target'])}: {read}; {len(data['columns'])} feature columns"
+        read += f", one-hot: {plain(', '.join(categorical))}" if categorical else ""
+    return f"data: {plain(data['path'])} ({read}; sha256 {data['sha256'][:12]})"
+
+
 def print_summary(summary: dict[str, Any], console: Console) -> None:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary["status_counts"].items()))
     used = summary["budget_used"]
@@ -45,6 +56,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         f"budget used: {used['trials']} evaluations, {used['cost_seconds']:.0f}s search time, "
         f"{used['wall_seconds']:.1f}s wall clock"
     )
+    if summary.get("data"):
+        console.print(data_line(summary["data"]))
     if summary.get("stopped"):
         console.print(f"stopped: {plain(summary['stopped'])}")
     if summary.get("answer"):

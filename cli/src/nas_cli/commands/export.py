@@ -16,7 +16,9 @@ from nas_core.export import FORMATS, export as export_study
 def export(path: str, fmt: str, output: str, data_dir: str | None) -> None:
     """Export the best trial of the study in PATH.
 
-    The torch and onnx models take raw inputs (they standardize them themselves) and return
-    logits; torch.export.load(FILE).module() loads the torch file without nas installed.
+    The torch and onnx models take raw inputs (they standardize them themselves; searched on a
+    CSV file, they take one number per column, a category's index for categorical ones) and return
+    logits; torch.export.load(FILE).module() loads the torch file without nas installed. Each file
+    carries its card (inputs, labels): nas_core.load_exported(FILE).predict(rows) labels raw rows.
     """
     click.echo(f"wrote {export_study(path, fmt, output, data_dir=data_dir)}")

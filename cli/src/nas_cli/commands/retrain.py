@@ -16,7 +16,7 @@ from nas_core.retrain import retrain as retrain_best
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--epochs", type=click.IntRange(min=1), required=True, help="Training epochs.")
-@click.option("--dataset", help="Data to train on (required for studies on a table).")
+@click.option("--dataset", help="Data to train on (required for studies on a table); for a study on a data file that moved, the file where it is now.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the initialization and shuffles.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder with user-provided data (cifar-10-batches-py).")

@@ -27,7 +27,7 @@ class Interrupted(click.ClickException):
 @click.command(cls=PluginCommand, options_for=lambda names: collect_options(tuple(names)))
 @click.option("--plugin", "plugins", multiple=True, metavar="NAME", shell_complete=complete_plugin, help="Plugin to load (repeatable): a strategy, plus any estimators or filters.")
 @click.option("--benchmark", help="Tabular benchmark: nb201, or the path of your own table (.csv/.json/.jsonl/.toml).")
-@click.option("--dataset", help="Dataset, e.g. cifar10, cifar100, ImageNet16-120 for nb201.")
+@click.option("--dataset", help="Data to train on: digits, wine, breast_cancer, mnist1d, cifar10, or your file: a CSV (with --target) or an .npz with x and y. For nb201: cifar10, cifar100, ImageNet16-120.")
 @click.option("--space", help="Search space to train in (when there is no --benchmark).")
 @click.option("--budget", "budgets", multiple=True, metavar="B", help="Trials (150) or search time (12000s, 10m, 2h); repeat to combine, the tightest wins.")
 @click.option("--timeout", metavar="DURATION", help="Wall-clock limit of the whole search (e.g. 30m).")
