@@ -91,7 +91,7 @@ def test_the_cpu_schedule_scales_the_alpha_rate_to_darts_alpha_travel_and_shrink
     """digits: 538 weight samples make 9 alpha steps an epoch (the last batch holds 26)."""
     settings = SearchSettings(epochs=10, supernet_channels=2, supernet_cells=1)
     search = SupernetSearch.create(NB201Space(channels=16, cells=5), digits_data, settings, 0)
-    assert search.alpha_lr == pytest.approx(3e-4 * PAPER_ALPHA_STEPS / (10 * 9))
+    assert search.alpha_lr == pytest.approx(3 * 3e-4 * PAPER_ALPHA_STEPS / (10 * 9))  # --darts-alpha-travel 3
     assert search.alpha_optimizer.param_groups[0]["lr"] == search.alpha_lr
     assert len(search.supernet.layers) == 3 * 1 + 2  # one cell per stage and the two reductions
     paper = SupernetSearch.create(SPACE, digits_data, SearchSettings(schedule="paper"), 0)

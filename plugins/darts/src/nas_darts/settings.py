@@ -36,6 +36,7 @@ class SearchSettings(Settings, prefix="darts"):
     w_weight_decay: float = setting(3e-4, "weight decay of the weights (DARTS: 3e-4)", at_least=0)
     grad_clip: float = setting(5.0, "gradient norm clipping of the weights (DARTS: 5)", above=0)
     alpha_lr: float = setting(3e-4, "Adam learning rate of the alphas at DARTS' 19,550 alpha steps (DARTS: 3e-4)", above=0)
+    alpha_travel: float = setting(3.0, "cpu schedule: how far the alphas may travel in total, in multiples of DARTS' (lr x alpha steps on CIFAR-10)", above=0)
     alpha_weight_decay: float = setting(1e-3, "weight decay of the alphas (DARTS: 1e-3)", at_least=0)
     train_portion: float = setting(0.5, "share of the training split that trains weights; the rest trains alphas (DARTS: 0.5)", above=0, below=1)
     milenas_lambda: float = setting(1.0, "MiLeNAS: alpha descends L_train + lambda * L_val (MiLeNAS: 1)", at_least=0)  # He et al. 2020
@@ -61,7 +62,8 @@ class SearchSettings(Settings, prefix="darts"):
         search's, so the alphas can travel as far in total as in DARTS on CIFAR-10 (Adam's step
         is about the learning rate, whatever the gradient's scale). On digits a search makes
         ~450 alpha steps, not 19,550: at DARTS' rate the alphas would end where they started.
+        ``alpha_travel`` multiplies that total.
         """
         if self.schedule == "paper":
             return self.alpha_lr
-        return self.alpha_lr * PAPER_ALPHA_STEPS / (self.epochs * steps_per_epoch)
+        return self.alpha_travel * self.alpha_lr * PAPER_ALPHA_STEPS / (self.epochs * steps_per_epoch)
