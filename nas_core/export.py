@@ -33,9 +33,9 @@ class StudyBest:
     """A study's answer, with its spec, the trial that evaluated it and that trial's kept weights.
 
     The answer is the architecture a plugin nominated when the search ended (``nas_answer``: a
-    differentiable search's final derived cell), else the best trial's. A nominated architecture
-    that no completed trial evaluated has no ``row`` and no weights: it can be retrained, not
-    exported as a trained model.
+    differentiable search's final derived cell), else the best trial's (under ``--constraint``,
+    the best feasible trial's). A nominated architecture that no completed trial evaluated has no
+    ``row`` and no weights: it can be retrained, not exported as a trained model.
     """
 
     spec: RunSpec
@@ -65,7 +65,7 @@ class StudyBest:
         else:
             row = best_row(rows)
             if row is None:
-                raise StorageError(f"{path} has no completed trial yet")
+                raise StorageError(no_answer(path, spec, rows))
             arch = row.candidate["arch"]
         weights = kept[1].get("model") if kept is not None and row is not None and kept[0] == row.trial_id else None
         return cls(spec, arch, row, weights)
@@ -81,6 +81,17 @@ class StudyBest:
             "metrics": {} if self.row is None else self.row.result["metrics"],
             "spec": self.spec.to_dict(),
         }
+
+
+def no_answer(path: str | os.PathLike[str], spec: RunSpec, rows: list[TrialRow]) -> str:
+    """Why a study has no best trial to answer with."""
+    infeasible = sum(Status(row.result["status"]).infeasible for row in rows)
+    if infeasible:
+        return (
+            f"{path} has no feasible trial: {infeasible} trials violate --constraint "
+            f"{', '.join(spec.constraints)} and none satisfies them"
+        )
+    return f"{path} has no completed trial yet"
 
 
 def latest_completed(rows: list[TrialRow], arch: dict[str, Any]) -> TrialRow | None:

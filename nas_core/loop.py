@@ -6,9 +6,13 @@ slots (it may return fewer and is asked again when a slot frees), and results ar
 back in the order they complete. The driver is the only writer of the study.
 
 Before any plugin sees a candidate, the loop validates it and answers a duplicate (an
-architecture and fidelity the study has already evaluated) from the study, at no cost: no
-filter, predictor or estimator runs for it, and the strategy still learns the answer in
-``nas_update``.
+architecture and fidelity the study has already evaluated, or rejected under a constraint) from
+the study, at no cost: no filter, predictor or estimator runs for it, and the strategy still
+learns the answer in ``nas_update``.
+
+Under ``--constraint``, every completed result is judged before any plugin hears of it (the
+run's own estimator has judged its own already; a plugin's estimator is judged here), so
+strategies learn of an infeasible trial as infeasible (:mod:`nas_core.constraints`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from nas_core.budget import trials_left
+from nas_core.constraints import Constraints
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
 from nas_core.study import Study
@@ -64,8 +69,9 @@ class SearchLoop:
     Proposals the study already answered (duplicates) cost nothing and are not recorded as
     trials; a proposal of an architecture that is running right now waits for that result. After
     ``max_idle`` proposals in a row that spent no budget (duplicates, or predictions of a filter
-    that keeps re-predicting the same architectures) the space is taken as exhausted: without
-    that bound a small space whose every member is known would never spend its budget. After
+    that keeps re-predicting the same architectures, or rejections under a constraint) the space
+    is taken as exhausted: without that bound a small space whose every member is known would
+    never spend its budget. After
     ``max_failures`` failed trials in a row the run stops with the last error: every recorded
     trial stays.
     """
@@ -87,6 +93,7 @@ class SearchLoop:
         self.slots = executor.slots if executor is not None else 1
         self.max_failures = max_failures
         self.max_idle = max_idle
+        self.constraints = Constraints.parse(study.spec.constraints)
         self._running: dict[Key, Candidate] = {}
         self._waiting: dict[Key, list[Candidate]] = {}
         self._failures = 0
@@ -160,6 +167,9 @@ class SearchLoop:
 
     def _finish(self, candidate: Candidate, result: Result, started: float, finished: float) -> str | None:
         study = self.study
+        if self.constraints:
+            self.constraints.require_reported(result, candidate.trial_id)
+            result = self.constraints.judge(result)
         self.hooks.update(candidate, result, study)
         if result.status is Status.CACHED:
             return self._duplicate()
@@ -188,7 +198,10 @@ class SearchLoop:
     def _spent_nothing(self) -> str | None:
         self._idle += 1
         if self._idle >= self.max_idle:
-            return f"no budget spent in {self._idle} proposals in a row, all duplicates or predictions (search space exhausted?)"
+            return (
+                f"no budget spent in {self._idle} proposals in a row, all duplicates, predictions or rejected by a "
+                "constraint (search space exhausted, or constraints too tight?)"
+            )
         return None
 
     @staticmethod

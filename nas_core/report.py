@@ -2,7 +2,10 @@
 
 ``summarize`` is the machine-readable contract of ``nas show --json``: ``trials`` (recorded
 trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``, and
-``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``.
+``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``. Under
+``--constraint``: ``constraints``, ``infeasible`` (trials that violate them) and ``best`` is the
+best feasible trial (None when there is none); ``answer_set_aside`` (``arch``, ``why``) is a
+named answer that no feasible trial backs, which the best feasible trial replaces.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "storage": storage.path,
         "trials": len(rows),
         "status_counts": dict(statuses),
+        "constraints": list(spec.constraints),
+        "infeasible": sum(n for status, n in statuses.items() if Status(status).infeasible),
         "duplicates": meta.get("duplicates", 0),
         "best": None
         if best is None
@@ -60,7 +65,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         },
         "budget": spec.budget.to_dict(),
         "budget_used": {
-            "trials": sum(statuses[s] for s in (Status.COMPLETE, Status.FAILED)),
+            "trials": sum(n for status, n in statuses.items() if Status(status).consumes_budget),
             "cost_seconds": sum(row.result["cost_seconds"] for row in rows),
             "wall_seconds": rows[-1].wall_seconds if rows else 0.0,
         },
@@ -72,6 +77,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "options": dict(spec.options),
         "stopped": meta.get("stopped"),
         "answer": meta.get("answer"),
+        "answer_set_aside": meta.get("answer_set_aside"),
         "nas_core_version": meta.get("nas_core_version"),
     }
 
