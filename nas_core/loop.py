@@ -98,6 +98,7 @@ class SearchLoop:
         self._waiting: dict[Key, list[Candidate]] = {}
         self._failures = 0
         self._idle = 0
+        self._out_of_budget = False  # proposing stopped because the budget (counting trials in flight) was spent
 
     def run(self, on_trial: Callable[[Trial], None] | None = None) -> str:
         """Search; returns why it stopped."""
@@ -115,7 +116,12 @@ class SearchLoop:
                 key = self._key(finished.candidate)
                 del self._running[key]
                 self.study.in_flight = len(self._running)
-                stop = self._finish(finished.candidate, finished.result, finished.started, finished.finished) or stop
+                reason = self._finish(finished.candidate, finished.result, finished.started, finished.finished)
+                if reason is not None:
+                    stop = reason
+                elif self._out_of_budget and not finished.result.status.consumes_budget:
+                    # counted as a trial while in flight, it spent none (rejected on its worker)
+                    stop, self._out_of_budget = None, False
         finally:
             if self._running and self.executor is not None:
                 self.executor.cancel_all()
@@ -128,6 +134,7 @@ class SearchLoop:
         while len(self._running) < self.slots:
             status = self.hooks.budget(study)
             if status.exhausted:
+                self._out_of_budget = True
                 return f"budget spent ({status.reason})"
             room = self.slots - len(self._running)
             left = trials_left(study.spec.budget, study.usage)

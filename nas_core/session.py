@@ -89,7 +89,7 @@ def unproven_answer(study: Study, answer: Architecture) -> str | None:
     """
     if not study.spec.constraints:
         return None
-    judged = [t for t in study.trials if t.candidate.arch.key == answer.key and t.result.status.final]
+    judged = [t for t in study.trials if t.candidate.arch.key == answer.key and t.result.status.answers_duplicates]
     if not judged:
         return "no trial evaluated it, so nothing shows it satisfies the constraints"
     latest = judged[-1]

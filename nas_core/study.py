@@ -158,7 +158,7 @@ class Study:
         result = trial.result
         if result.status.consumes_budget:
             self._evaluations += 1
-        if result.status.final:
+        if result.status.answers_duplicates:
             self._answered[(trial.candidate.arch.key, trial.candidate.fidelity)] = trial
         self._cost += result.cost_seconds
         if self._improves(result):

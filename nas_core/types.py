@@ -39,7 +39,7 @@ class Status(StrEnum):
         return self in (Status.INFEASIBLE, Status.REJECTED)
 
     @property
-    def final(self) -> bool:
+    def answers_duplicates(self) -> bool:
         """A later proposal of the same architecture and fidelity gets this answer from the study
         (a duplicate): evaluations, and rejections, which a constraint would only repeat."""
         return self.consumes_budget or self is Status.REJECTED
@@ -93,7 +93,8 @@ class Result:
     accuracy); ``metrics`` holds named values for reports (``valid_acc``, ``test_acc``, ``params``,
     ``flops``, ``latency_ms``, ...); ``cost_seconds`` is the simulated or measured cost charged to
     the time budget. ``artifacts`` carry binary payloads such as trained weights: they are not
-    part of the JSON form; the study keeps those of its best trial.
+    part of the JSON form; the study keeps those of its best trial. An infeasible result (it
+    violates a ``--constraint``) has no objective, so no strategy takes it for a good one.
     """
 
     status: Status

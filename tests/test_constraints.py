@@ -243,3 +243,14 @@ def test_the_nb201_table_knows_its_metrics_before_the_search() -> None:
     table = load_benchmark("nb201", "cifar10", require_data_dir())
     assert {"valid_acc", "params", "hw_edgegpu_latency"} <= set(table.metric_names) and "cost_seconds" not in table.metric_names
     assert float(np.median(table.column("hw_edgegpu_latency"))) == MEDIAN_EDGEGPU
+
+
+def test_workers_reject_and_judge_as_the_driver_would() -> None:
+    from nas_core.testing.engines import shared_scheduler
+
+    spec = replace(table_spec("evolution", trials=30, constraints=(f"hw_edgegpu_latency<={MEDIAN_EDGEGPU}",)), scheduler=shared_scheduler())
+    trials, _ = search(spec)
+    assert any(t.result.status is Status.REJECTED for t in trials)
+    assert sum(t.result.status.consumes_budget for t in trials) == 30
+    assert all(t.result.metrics["hw_edgegpu_latency"] <= MEDIAN_EDGEGPU for t in trials if t.result.status is Status.COMPLETE)
+    assert sorted(t.trial_id for t in trials) == list(range(len(trials)))

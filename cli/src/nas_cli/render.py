@@ -55,7 +55,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         console.print(f"stopped: {plain(summary['stopped'])}")
     constraints = summary.get("constraints") or []
     if constraints:
-        console.print(f"constraints: {plain(', '.join(constraints))} ({summary['infeasible']} trials violate them)")
+        violating = summary["infeasible"]
+        console.print(f"constraints: {plain(', '.join(constraints))} ({violating} {'trial violates' if violating == 1 else 'trials violate'} them)")
     if summary.get("answer"):
         console.print(f"[bold]answer[/] (named by the strategy; export, retrain and draw use it): {arch_text(summary['answer']['arch'])}")
     aside = summary.get("answer_set_aside")
