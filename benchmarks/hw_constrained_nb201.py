@@ -133,7 +133,7 @@ def plot(results: dict[str, Any], output: Path) -> None:
     import matplotlib.pyplot as plt
 
     table = results["table"]
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = plt.subplots(figsize=(10, 4.8))
     markers = {"constrained": "o", "unconstrained": "x"}
     colors = dict(zip(dict.fromkeys(c["method"] for c in results["configurations"].values()), ("tab:blue", "tab:red", "tab:purple")))
     for label, config in results["configurations"].items():
@@ -151,7 +151,7 @@ def plot(results: dict[str, Any], output: Path) -> None:
     ax.set_ylabel("validation accuracy of the answer [%] (seed-averaged)")
     ax.set_title(f"NB201 {results['dataset']}, {results['budget']}: answers of {len(results['seeds'])} seeds")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(output, dpi=120)
     plt.close(fig)
