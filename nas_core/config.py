@@ -14,6 +14,7 @@ import numpy as np
 
 from nas_core.budget import Budget
 from nas_core.datasets.files import absolute_path, is_data_file
+from nas_core.constraints import Constraint
 from nas_core.errors import ConfigError
 from nas_core.options import option_name
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 # Fields that define the experiment: a resumed run must agree on them. The budget may grow, and
 # where the data lives, which device trains and how many workers run trials may change.
-EXPERIMENT_FIELDS = ("plugins", "seed", "benchmark", "dataset", "space", "options")
+EXPERIMENT_FIELDS = ("plugins", "seed", "benchmark", "dataset", "space", "options", "constraints")
 # What --device accepts, checked without torch (a table run never imports it); whether a CUDA
 # device is there is checked where one is used (nas_core.training.device).
 _DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")
@@ -32,7 +33,11 @@ _DEVICE = re.compile(r"auto|cpu|cuda(:\d+)?")
 
 @dataclass(frozen=True)
 class RunSpec:
-    """Everything needed to start, repeat or resume a search; JSON round-trippable."""
+    """Everything needed to start, repeat or resume a search; JSON round-trippable.
+
+    ``constraints`` are ``--constraint`` texts (:mod:`nas_core.constraints`), kept in a canonical
+    spelling (``hw_edgegpu_latency<=5``), each once, so that a resumed run compares them exactly.
+    """
 
     plugins: tuple[str, ...]
     budget: Budget
@@ -46,8 +51,11 @@ class RunSpec:
     workers: int = 0  # > 0: a local Dask cluster of this many single-threaded worker processes
     scheduler: str | None = None  # the address of a running Dask scheduler
     dashboard: bool = False
+    constraints: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        canonical = tuple(dict.fromkeys(str(Constraint.parse(text)) for text in self.constraints))
+        object.__setattr__(self, "constraints", canonical)
         if not _DEVICE.fullmatch(self.device):
             raise ConfigError(f"unknown --device {self.device!r} (use auto, cpu, cuda or cuda:N)")
         if self.workers < 0:
@@ -73,6 +81,7 @@ class RunSpec:
             "workers": self.workers,
             "scheduler": self.scheduler,
             "dashboard": self.dashboard,
+            "constraints": list(self.constraints),
         }
 
     @classmethod
@@ -90,6 +99,7 @@ class RunSpec:
             workers=int(data.get("workers", 0)),
             scheduler=data.get("scheduler"),
             dashboard=bool(data.get("dashboard", False)),
+            constraints=tuple(data.get("constraints") or ()),
         )
 
     def with_absolute_paths(self) -> RunSpec:

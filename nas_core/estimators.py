@@ -13,22 +13,30 @@ trained weights travel as the artifact ``model`` (the study keeps those of its b
 ``--train-repeats N`` every candidate is trained from N seeds and its metrics are the means: on
 small validation sets a single run's accuracy is noisy enough to mislead the search. The kept
 model is the first repeat's; its own accuracies are in the result's info.
+
+Under ``--constraint`` (:mod:`nas_core.constraints`) the run's own estimator is a
+:class:`ConstrainedEstimator`: it first asks what is known of a candidate before evaluating it
+(``architecture_metrics``: the table's params, FLOPs and ``hw_*`` columns, or the untrained
+network built and measured), rejects a candidate that violates a constraint there without
+evaluating it, and judges what it evaluates on every constraint.
 """
 
 from __future__ import annotations
 
 import statistics
+import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nas_core.config import stable_seed
+from nas_core.constraints import Constraints, is_architecture_metric
 from nas_core.hookspecs import hookimpl
 from nas_core.settings import from_options
 from nas_core.spaces.base import Capability, SearchSpace
 from nas_core.study import StudyView
 from nas_core.training.settings import TrainSettings
-from nas_core.types import Candidate, Result
+from nas_core.types import Candidate, Result, Status
 
 if TYPE_CHECKING:  # torch is imported only by runs that train
     from nas_core.tables.base import Benchmark
@@ -37,8 +45,22 @@ if TYPE_CHECKING:  # torch is imported only by runs that train
     from nas_core.training.trial import NetworkBuilder
 
 
+# What the training estimator reports of every candidate (``train_architecture``'s metrics).
+TRAIN_METRICS = ("valid_acc", "test_acc", "train_loss", "epochs", "params", "flops", "latency_ms")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What is known of a candidate before evaluating it, and the seconds it took to know."""
+
+    metrics: dict[str, float]
+    seconds: float
+
+
 class Estimator(Protocol):
     def estimate(self, candidate: Candidate) -> Result: ...
+
+    def architecture_metrics(self, candidate: Candidate) -> Known: ...
 
 
 class TableEstimator:
@@ -49,6 +71,11 @@ class TableEstimator:
 
     def estimate(self, candidate: Candidate) -> Result:
         return self.benchmark.query(candidate.arch, candidate.fidelity)
+
+    def architecture_metrics(self, candidate: Candidate) -> Known:
+        """The row's architecture metrics: a lookup that trains nothing, so it costs no search time."""
+        metrics = self.benchmark.query(candidate.arch, candidate.fidelity).metrics
+        return Known({name: value for name, value in metrics.items() if is_architecture_metric(name)}, 0.0)
 
 
 class TrainEstimator:
@@ -90,6 +117,42 @@ class TrainEstimator:
             artifacts={"model": kept.state_bytes()},
         )
 
+    def architecture_metrics(self, candidate: Candidate) -> Known:
+        """Params, FLOPs and latency of the untrained network, measured (the seconds it took)."""
+        from nas_core.training.trial import untrained_metrics
+
+        started = time.perf_counter()
+        with self.space.building(candidate):
+            metrics = untrained_metrics(self.space, candidate.arch, self.data, stable_seed(self.seed, candidate.arch.key, "measure"))
+        return Known(metrics, time.perf_counter() - started)
+
+
+class ConstrainedEstimator:
+    """The run's own estimator under constraints (see the module docstring). The architecture
+    metrics it judged before evaluating are the ones recorded, so a trial is judged and reported
+    by the same measurement."""
+
+    def __init__(self, estimator: Estimator, constraints: Constraints) -> None:
+        self.estimator = estimator
+        self.constraints = constraints
+        self.early = constraints.on_architecture()
+
+    def estimate(self, candidate: Candidate) -> Result:
+        known: dict[str, float] = {}
+        if self.early:
+            before = self.estimator.architecture_metrics(candidate)
+            violated = self.early.violations(before.metrics)
+            if violated:
+                return Result.rejected(violated, before.metrics, before.seconds)
+            known = before.metrics
+        result = self.estimator.estimate(candidate)
+        if known and result.status is Status.COMPLETE:
+            result = replace(result, metrics={**result.metrics, **known})
+        return self.constraints.judge(result)
+
+    def architecture_metrics(self, candidate: Candidate) -> Known:
+        return self.estimator.architecture_metrics(candidate)
+
 
 def make_train_estimator(
     space: SearchSpace, dataset: Dataset, options: Mapping[str, Any], seed: int, device: str
@@ -109,13 +172,18 @@ def core_estimator(
     options: Mapping[str, Any],
     seed: int,
     device: str,
+    constraints: Constraints | None = None,
 ) -> Estimator | None:
-    """The run's own estimator: the table when there is one, else training on the dataset."""
+    """The run's own estimator: the table when there is one, else training on the dataset;
+    under ``constraints``, wrapped to reject and judge candidates by them."""
+    estimator: Estimator | None = None
     if benchmark is not None:
-        return TableEstimator(benchmark)
-    if dataset is not None:
-        return make_train_estimator(space, dataset, options, seed, device)
-    return None
+        estimator = TableEstimator(benchmark)
+    elif dataset is not None:
+        estimator = make_train_estimator(space, dataset, options, seed, device)
+    if estimator is not None and constraints:
+        return ConstrainedEstimator(estimator, constraints)
+    return estimator
 
 
 class CoreEstimator:

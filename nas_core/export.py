@@ -27,6 +27,7 @@ from nas_core.report import answer_row
 from nas_core.preparation import study_space
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import StudyStorage, TrialRow
+from nas_core.types import Status
 
 FORMATS = ("json", "torch", "onnx")
 
@@ -35,9 +36,10 @@ FORMATS = ("json", "torch", "onnx")
 class StudyBest:
     """A study's answer, with its spec, the trial that evaluated it and that trial's kept weights.
 
-    The answer is :func:`~nas_core.report.answer_row`'s. A nominated architecture
-    that no completed trial evaluated has no ``row`` and no weights: it can be retrained, not
-    exported as a trained model. ``data`` is the data file the study searched on, if it did.
+    The answer is :func:`~nas_core.report.answer_row`'s (under ``--constraint``, from the feasible
+    trials only). A nominated architecture that no completed trial evaluated has no ``row`` and no
+    weights: it can be retrained, not exported as a trained model. ``data`` is the data file the
+    study searched on, if it did.
     """
 
     spec: RunSpec
@@ -64,7 +66,7 @@ class StudyBest:
             storage.close()
         arch, row = answer_row(meta, rows)
         if arch is None:
-            raise StorageError(f"{path} has no completed trial yet")
+            raise StorageError(no_answer(path, spec, rows))
         weights = kept[1].get("model") if kept is not None and row is not None and kept[0] == row.trial_id else None
         return cls(spec, arch, row, weights, data)
 
@@ -80,6 +82,17 @@ class StudyBest:
             "spec": self.spec.to_dict(),
             "data": None if self.data is None else self.data.to_dict(),
         }
+
+
+def no_answer(path: str | os.PathLike[str], spec: RunSpec, rows: list[TrialRow]) -> str:
+    """Why a study has no best trial to answer with."""
+    infeasible = sum(Status(row.result["status"]).infeasible for row in rows)
+    if infeasible:
+        return (
+            f"{path} has no feasible trial: {infeasible} trials violate --constraint "
+            f"{', '.join(spec.constraints)} and none satisfies them"
+        )
+    return f"{path} has no completed trial yet"
 
 
 def load_model(best: StudyBest) -> tuple[Any, tuple[int, ...]]:

@@ -135,7 +135,8 @@ def nas_update(candidate: Candidate, result: Result, study: StudyView) -> None:
 
     Called for every answered candidate, including failures, predictions and cached duplicates,
     in the order results arrive. The trial is recorded right after, together with every plugin's
-    ``state_dict()``.
+    ``state_dict()``. Under ``--constraint`` a trial that violates one arrives as
+    ``Status.INFEASIBLE`` or ``Status.REJECTED``, without an objective (``result.ok`` is false).
     """
 
 
@@ -155,7 +156,7 @@ def nas_answer(study: StudyView, space: SearchSpace) -> Architecture | None:
 
     Called once when a search ends (its budget spent or its strategy done; not when interrupted).
     Most strategies leave it alone, and the answer is the completed trial with the highest
-    objective. A strategy whose result is something else (a differentiable search's final derived
+    objective. Under ``--constraint`` a named answer stands only if its latest trial is feasible. A strategy whose result is something else (a differentiable search's final derived
     cell, which the supernet's validation accuracy does not rank) returns it here. The core stores
     it in the study; ``nas show`` reports it next to the best trial, and ``nas export``,
     ``nas retrain`` and ``nas draw`` use it.

@@ -45,6 +45,7 @@ def compose_run(
     workers: int | None = None,
     scheduler: str | None = None,
     dashboard: bool | None = None,
+    constraints: Sequence[str] | None = None,
     storage: str | os.PathLike[str] | None = None,
     resume: bool = False,
 ) -> tuple[RunSpec, str]:
@@ -61,6 +62,8 @@ def compose_run(
         chosen = {"benchmark": benchmark, "dataset": dataset, "space": space, "seed": seed, "device": device,
                   "scheduler": scheduler, "dashboard": dashboard}  # fmt: skip
         fields.update((name, value) for name, value in chosen.items() if value is not None)
+        if constraints:
+            fields["constraints"] = list(constraints)
         if workers is not None or scheduler is not None:
             fields["workers"] = workers or 0
         if names:
@@ -85,6 +88,7 @@ def compose_run(
         workers=workers or 0,
         scheduler=scheduler,
         dashboard=bool(dashboard),
+        constraints=tuple(constraints or ()),
     )
     return spec, str(storage) if storage is not None else _default_storage(spec)
 
@@ -113,6 +117,7 @@ def search(
     workers: int | None = None,
     scheduler: str | None = None,
     dashboard: bool | None = None,
+    constraints: Sequence[str] | None = None,
     max_failures: int = MAX_FAILURES,
     on_trial: Callable[[Trial], None] | None = None,
     **options: Any,
@@ -123,7 +128,7 @@ def search(
     (a trial count, ``"12000s"``, or a list of both: the tightest wins), ``benchmark`` or
     ``space`` with ``dataset``, ``seed``, ``storage`` (the study file; default
     ``runs/<time>-<plugins>-s<seed>.db``, ``":memory:"`` keeps it in memory), ``resume`` and the
-    rest; every plugin's options as keyword arguments, named without dashes
+    rest (``constraints``: ``--constraint`` texts such as ``"params<=0.5"``); every plugin's options as keyword arguments, named without dashes
     (``evolution_population=20``, ``train_epochs=5``). ``on_trial`` hears of every recorded
     trial. What ``nas search`` prints as a warning (a plugin's own spending of the budget) is a
     :class:`UserWarning`.
@@ -131,7 +136,7 @@ def search(
     session = start_search(
         plugins, storage=storage, resume=resume, budget=budget, timeout=timeout, seed=seed, benchmark=benchmark,
         dataset=dataset, space=space, options=options, device=device, data_dir=data_dir, workers=workers,
-        scheduler=scheduler, dashboard=dashboard,
+        scheduler=scheduler, dashboard=dashboard, constraints=constraints,
     )  # fmt: skip
     try:
         for warning in session.warnings:

@@ -6,9 +6,13 @@ slots (it may return fewer and is asked again when a slot frees), and results ar
 back in the order they complete. The driver is the only writer of the study.
 
 Before any plugin sees a candidate, the loop validates it and answers a duplicate (an
-architecture and fidelity the study has already evaluated) from the study, at no cost: no
-filter, predictor or estimator runs for it, and the strategy still learns the answer in
-``nas_update``.
+architecture and fidelity the study has already evaluated, or rejected under a constraint) from
+the study, at no cost: no filter, predictor or estimator runs for it, and the strategy still
+learns the answer in ``nas_update``.
+
+Under ``--constraint``, every completed result is judged before any plugin hears of it (the
+run's own estimator has judged its own already; a plugin's estimator is judged here), so
+strategies learn of an infeasible trial as infeasible (:mod:`nas_core.constraints`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from nas_core.budget import trials_left
+from nas_core.constraints import Constraints
 from nas_core.errors import ArchitectureError, NasError
 from nas_core.hooks import Hooks
 from nas_core.study import LiveStudy
@@ -64,8 +69,9 @@ class SearchLoop:
     Proposals the study already answered (duplicates) cost nothing and are not recorded as
     trials; a proposal of an architecture that is running right now waits for that result. After
     ``max_idle`` proposals in a row that spent no budget (duplicates, or predictions of a filter
-    that keeps re-predicting the same architectures) the space is taken as exhausted: without
-    that bound a small space whose every member is known would never spend its budget. After
+    that keeps re-predicting the same architectures, or rejections under a constraint) the space
+    is taken as exhausted: without that bound a small space whose every member is known would
+    never spend its budget. After
     ``max_failures`` failed trials in a row the run stops with the last error: every recorded
     trial stays.
     """
@@ -87,10 +93,12 @@ class SearchLoop:
         self.slots = executor.slots if executor is not None else 1
         self.max_failures = max_failures
         self.max_idle = max_idle
+        self.constraints = Constraints.parse(study.spec.constraints)
         self._running: dict[Key, Candidate] = {}
         self._waiting: dict[Key, list[Candidate]] = {}
         self._failures = 0
         self._idle = 0
+        self._out_of_budget = False  # proposing stopped because the budget (counting trials in flight) was spent
 
     def run(self, on_trial: Callable[[Trial], None] | None = None) -> str:
         """Search; returns why it stopped."""
@@ -108,7 +116,12 @@ class SearchLoop:
                 key = self._key(finished.candidate)
                 del self._running[key]
                 self.study.in_flight = len(self._running)
-                stop = self._finish(finished.candidate, finished.result, finished.started, finished.finished) or stop
+                reason = self._finish(finished.candidate, finished.result, finished.started, finished.finished)
+                if reason is not None:
+                    stop = reason
+                elif self._out_of_budget and not finished.result.status.consumes_budget:
+                    # counted as a trial while in flight, it spent none (rejected on its worker)
+                    stop, self._out_of_budget = None, False
         finally:
             if self._running and self.executor is not None:
                 self.executor.cancel_all()
@@ -121,6 +134,7 @@ class SearchLoop:
         while len(self._running) < self.slots:
             status = self.hooks.budget(study)
             if status.exhausted:
+                self._out_of_budget = True
                 return f"budget spent ({status.reason})"
             room = self.slots - len(self._running)
             left = trials_left(study.spec.budget, study.usage)
@@ -160,6 +174,9 @@ class SearchLoop:
 
     def _finish(self, candidate: Candidate, result: Result, started: float, finished: float) -> str | None:
         study = self.study
+        if self.constraints:
+            self.constraints.require_reported(result, candidate.trial_id)
+            result = self.constraints.judge(result)
         self.hooks.update(candidate, result, study)
         if result.status is Status.CACHED:
             return self._duplicate()
@@ -188,7 +205,10 @@ class SearchLoop:
     def _spent_nothing(self) -> str | None:
         self._idle += 1
         if self._idle >= self.max_idle:
-            return f"no budget spent in {self._idle} proposals in a row, all duplicates or predictions (search space exhausted?)"
+            return (
+                f"no budget spent in {self._idle} proposals in a row, all duplicates, predictions or rejected by a "
+                "constraint (search space exhausted, or constraints too tight?)"
+            )
         return None
 
     @staticmethod

@@ -197,6 +197,17 @@ class PluginManager:
                 space.require(frozenset(needs), who=f"plugin '{self._owner[name]}'")
         return strategies[0]
 
+    def answering_estimators(self) -> list[str]:
+        """Plugins whose own estimator may evaluate candidates in place of the run's: plain
+        ``nas_estimate`` implementations (not wrappers, not the ``tryfirst`` filters and
+        predictors, which answer with predictions)."""
+        owners = [
+            self._owner[impl.plugin_name]
+            for impl in self._pm.hook.nas_estimate.get_hookimpls()
+            if not (impl.wrapper or impl.hookwrapper or impl.tryfirst)
+        ]
+        return [owner for owner in dict.fromkeys(owners) if owner != "core"]
+
     def _stateful(self) -> dict[str, Any]:
         return {
             name: plugin

@@ -16,11 +16,12 @@ from typing import Any
 from nas_core.tables.base import Benchmark
 from nas_core.tables.loader import benchmark_space, load_benchmark
 from nas_core.config import RunSpec
+from nas_core.constraints import Constraints
 from nas_core.datasets.base import Dataset
 from nas_core.datasets.files import is_data_file, load_data_file
 from nas_core.datasets.provenance import DataFile, require_recorded_file
 from nas_core.errors import ConfigError
-from nas_core.estimators import Estimator, core_estimator
+from nas_core.estimators import TRAIN_METRICS, Estimator, core_estimator
 from nas_core.options import OptionGroup
 from nas_core.plugin_manager import PluginManager
 from nas_core.registry import DatasetRequest, Registry
@@ -56,9 +57,25 @@ class Prepared:
     benchmark: Benchmark | None
     dataset: Dataset | None
 
+    @property
+    def constraints(self) -> Constraints:
+        return Constraints.parse(self.spec.constraints)
+
     def estimator(self) -> Estimator | None:
         """The run's own estimator (table lookup or training), decided here and nowhere else."""
-        return core_estimator(self.space, self.benchmark, self.dataset, self.options, self.spec.seed, self.spec.device)
+        return core_estimator(
+            self.space, self.benchmark, self.dataset, self.options, self.spec.seed, self.spec.device, self.constraints
+        )
+
+    def reported_metrics(self) -> tuple[tuple[str, ...], str] | None:
+        """The metrics the run's own estimator reports, and what it is (for messages); None where
+        they are not known before the search."""
+        if self.benchmark is not None:
+            names = self.benchmark.metric_names
+            return None if names is None else (names, f"benchmark {self.spec.benchmark}")
+        if self.dataset is not None:
+            return TRAIN_METRICS, "training"
+        return None
 
 
 def _plugins_and_options(spec: RunSpec) -> tuple[PluginManager, Registry, dict[str, Any]]:

@@ -4,7 +4,10 @@
 trials), ``best`` (``arch``, ``metrics``, ...), ``budget_used``, ``plugins``, ``seed``,
 ``answer`` (``arch``, ``key``) when a strategy named its answer through ``nas_answer``, and
 ``data`` (``path``, ``sha256``, ``format``, ``labels``, ``target``, ``columns``) when it searched
-on a data file of the user's.
+on a data file of the user's. Under ``--constraint``: ``constraints``, ``infeasible`` (trials
+that violate them) and ``best`` is the best feasible trial (None when there is none);
+``answer_set_aside`` (``arch``, ``why``) is a named answer that no feasible trial backs, which
+the best feasible trial replaces.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "storage": storage.path,
         "trials": len(rows),
         "status_counts": dict(statuses),
+        "constraints": list(spec.constraints),
+        "infeasible": sum(n for status, n in statuses.items() if Status(status).infeasible),
         "duplicates": meta.get("duplicates", 0),
         "best": None
         if best is None
@@ -83,7 +88,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         },
         "budget": spec.budget.to_dict(),
         "budget_used": {
-            "trials": sum(statuses[s] for s in (Status.COMPLETE, Status.FAILED)),
+            "trials": sum(n for status, n in statuses.items() if Status(status).consumes_budget),
             "cost_seconds": sum(row.result["cost_seconds"] for row in rows),
             "wall_seconds": rows[-1].wall_seconds if rows else 0.0,
         },
@@ -96,6 +101,7 @@ def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
         "options": dict(spec.options),
         "stopped": meta.get("stopped"),
         "answer": meta.get("answer"),
+        "answer_set_aside": meta.get("answer_set_aside"),
         "nas_core_version": meta.get("nas_core_version"),
     }
 

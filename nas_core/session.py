@@ -29,7 +29,7 @@ from nas_core.spaces.base import SearchSpace
 from nas_core.spend import judge
 from nas_core.storage import MEMORY, StudyStorage
 from nas_core.study import LiveStudy
-from nas_core.types import Trial
+from nas_core.types import Status, Trial
 
 
 MAX_FAILURES = 10  # failed trials in a row after which a search stops (--max-failures)
@@ -65,10 +65,12 @@ class Session:
             if self.created and self.study.storage.persistent and not self.study.trials:
                 self._discard()
             raise
+        unproven = None if answer is None else unproven_answer(self.study, answer)
         self.study.save_meta(
             stopped=reason,
             duplicates=self.study.duplicates,
-            answer=None if answer is None else {"arch": answer.to_dict(), "key": answer.key},
+            answer=None if answer is None or unproven else {"arch": answer.to_dict(), "key": answer.key},
+            answer_set_aside=None if answer is None or not unproven else {"arch": answer.to_dict(), "why": unproven},
         )
         return reason
 
@@ -81,6 +83,24 @@ class Session:
         if self.executor is not None:
             self.executor.close()
         self.study.storage.close()
+
+
+def unproven_answer(study: LiveStudy, answer: Architecture) -> str | None:
+    """Why a strategy's named answer cannot stand under the run's constraints, or None.
+
+    Under ``--constraint`` the answer must be feasible, and only a trial shows that: the latest
+    trial of the architecture must have completed (been judged feasible). Otherwise the answer is
+    the best feasible trial, as when no strategy names one.
+    """
+    if not study.spec.constraints:
+        return None
+    judged = [t for t in study.trials if t.candidate.arch.key == answer.key and t.result.status.answers_duplicates]
+    if not judged:
+        return "no trial evaluated it, so nothing shows it satisfies the constraints"
+    latest = judged[-1]
+    if latest.result.status is not Status.COMPLETE:
+        return f"its latest trial ({latest.trial_id}) is {latest.result.status.value}"
+    return None
 
 
 def open_session(spec: RunSpec, storage: str | os.PathLike[str] = MEMORY, *, resume: bool = False) -> Session:
@@ -124,6 +144,7 @@ def _assemble(prepared: Prepared, path: str, stored: StudyStorage | None, execut
     spec, manager = prepared.spec, prepared.plugins
     config = Config(spec, prepared.options, prepared.space, prepared.benchmark, prepared.dataset, manager.register)
     manager.configure(config)
+    _check_constraint_metrics(prepared)
     _register_core_estimator(prepared, executor)
     strategy = manager.check(prepared.space)
     space = prepared.space
@@ -172,6 +193,16 @@ def _judge_plans(manager: PluginManager, config: Config, used: Usage) -> list[st
     """Refuse (before the study file is written) or warn about what plugins will spend on their own."""
     spends = manager.hooks.planned_spend(config)
     return judge(spends, config.spec.budget, used, simulated=config.benchmark is not None)
+
+
+def _check_constraint_metrics(prepared: Prepared) -> None:
+    """Refuse, before the search, a constraint on a metric the run's own estimator never reports.
+    Where a plugin's estimator answers in its place, its metrics are known at its first trial
+    only: the loop checks them there."""
+    constraints = prepared.constraints
+    reported = prepared.reported_metrics()
+    if constraints and reported is not None and not prepared.plugins.answering_estimators():
+        constraints.require_known(*reported)
 
 
 def _register_core_estimator(prepared: Prepared, executor: DaskExecutor | None) -> None:

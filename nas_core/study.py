@@ -57,7 +57,7 @@ class LiveStudy:
         self.storage = storage
         self._sampler = sampler or (lambda rng, n: [space.sample(rng) for _ in range(n)])
         self._trials: list[Trial] = []
-        self._evaluated: dict[tuple[str, int | None], Trial] = {}
+        self._answered: dict[tuple[str, int | None], Trial] = {}  # what a duplicate gets
         self._best: Trial | None = None
         self._evaluations = 0
         self._cost = 0.0
@@ -95,8 +95,9 @@ class LiveStudy:
         return Usage(self._evaluations, self._cost, wall, self.in_flight)
 
     def find(self, arch: Architecture, fidelity: int | None) -> Trial | None:
-        """The evaluation of an architecture with the same key at this fidelity, if any."""
-        return self._evaluated.get((arch.key, fidelity))
+        """The evaluation (or rejection under a constraint) of an architecture with the same key
+        at this fidelity, if any."""
+        return self._answered.get((arch.key, fidelity))
 
     def sample(self, rng: np.random.Generator, n: int) -> list[Architecture]:
         """``n`` architectures to explore: from a generator plugin (``nas_sample``) or uniform."""
@@ -162,7 +163,8 @@ class LiveStudy:
         result = trial.result
         if result.status.consumes_budget:
             self._evaluations += 1
-            self._evaluated[(trial.candidate.arch.key, trial.candidate.fidelity)] = trial
+        if result.status.answers_duplicates:
+            self._answered[(trial.candidate.arch.key, trial.candidate.fidelity)] = trial
         self._cost += result.cost_seconds
         if self._improves(result):
             self._best = trial

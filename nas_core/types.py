@@ -20,14 +20,29 @@ class Status(StrEnum):
 
     COMPLETE = "complete"  # evaluated; ``objective`` is the feedback
     FAILED = "failed"  # evaluation raised or diverged; ``info["error"]`` says why
+    # Infeasible (``--constraint``): no objective, ``info["violated"]`` lists what it violates.
+    INFEASIBLE = "infeasible"  # evaluated, and its reported metrics violate a constraint
+    REJECTED = "rejected"  # violates a constraint on what is known before evaluating it: never evaluated
     PREDICTED = "predicted"  # a predictor answered instead of an evaluation (no cost)
     CACHED = "cached"  # a duplicate answered from the study; never stored as a trial
     PENDING = "pending"  # dispatched to a worker; the real result arrives later (parallel runs)
 
     @property
     def consumes_budget(self) -> bool:
-        """Evaluations (complete or failed) count against a trial budget; answers for free do not."""
-        return self in (Status.COMPLETE, Status.FAILED)
+        """Evaluations (complete, failed or infeasible) count against a trial budget; answers
+        without one (predicted, rejected before evaluation, duplicates) do not."""
+        return self in (Status.COMPLETE, Status.FAILED, Status.INFEASIBLE)
+
+    @property
+    def infeasible(self) -> bool:
+        """The trial violates a constraint (found after evaluating it, or before)."""
+        return self in (Status.INFEASIBLE, Status.REJECTED)
+
+    @property
+    def answers_duplicates(self) -> bool:
+        """A later proposal of the same architecture and fidelity gets this answer from the study
+        (a duplicate): evaluations, and rejections, which a constraint would only repeat."""
+        return self.consumes_budget or self is Status.REJECTED
 
 
 @dataclass(frozen=True)
@@ -78,7 +93,8 @@ class Result:
     accuracy); ``metrics`` holds named values for reports (``valid_acc``, ``test_acc``, ``params``,
     ``flops``, ``latency_ms``, ...); ``cost_seconds`` is the simulated or measured cost charged to
     the time budget. ``artifacts`` carry binary payloads such as trained weights: they are not
-    part of the JSON form; the study keeps those of its best trial.
+    part of the JSON form; the study keeps those of its best trial. An infeasible result (it
+    violates a ``--constraint``) has no objective, so no strategy takes it for a good one.
     """
 
     status: Status
@@ -102,6 +118,17 @@ class Result:
     @classmethod
     def failed(cls, error: str, cost_seconds: float = 0.0) -> Result:
         return cls(Status.FAILED, None, {}, cost_seconds, {"error": error})
+
+    @classmethod
+    def rejected(cls, violated: list[dict[str, Any]], metrics: Mapping[str, float], cost_seconds: float = 0.0) -> Result:
+        """A candidate not evaluated because what is known of it beforehand violates a constraint."""
+        return cls(Status.REJECTED, None, dict(metrics), cost_seconds, {"violated": violated})
+
+    def infeasible(self, violated: list[dict[str, Any]]) -> Result:
+        """This evaluated result, infeasible: its metrics, cost and artifacts kept, its objective
+        moved to ``info["objective"]`` so that no strategy or report takes it for a good result."""
+        info = {**self.info, "violated": violated, "objective": self.objective}
+        return replace(self, status=Status.INFEASIBLE, objective=None, info=info)
 
     @property
     def ok(self) -> bool:

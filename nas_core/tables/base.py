@@ -53,6 +53,11 @@ class Benchmark(ABC):
         """What a query of a uniformly drawn architecture costs on average: for a plugin to say
         how much budget its own lookups will spend before it makes them."""
 
+    @property
+    def metric_names(self) -> tuple[str, ...] | None:
+        """The metrics queries report (some rows may lack some), or None when not known up front."""
+        return None
+
 
 class TableBenchmark(Benchmark):
     """Rows of (architecture[, fidelity]) with numeric metric columns, held in memory.
@@ -104,6 +109,10 @@ class TableBenchmark(Benchmark):
 
     def __len__(self) -> int:
         return len(self._archs)
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        return tuple(self._metric_names)
 
     def column(self, name: str) -> np.ndarray:
         """One column's values, a row per (architecture, fidelity) in table order, for analyses."""

@@ -25,6 +25,12 @@ workers, then resumed there, every trial recorded before the kill unchanged. A p
 an engine with ``skip_engines = {"killed": "why"}`` (engines: ``workers``, ``nag-generator``,
 ``gpnas-predictor``, ``killed``); the reason is shown as the skip's.
 
+And under a constraint (:mod:`nas_core.testing.constrained`): on ``constraint_metric`` (default
+``params``; a metric the plugin's completed trials report), with a bound its first evaluated
+architecture violates, the search must complete, record every violating trial as infeasible
+(rejected before evaluation where the metric is an architecture metric and the run's own
+estimator answers), keep every completed trial within the bound, and answer with a feasible trial.
+
 By default the searches run on :data:`TINY_TABLE`, a real table shipped with nas-core, so the kit
 runs anywhere, without ``NAS_DATA_DIR``: 125 NAS-Bench-201 cells on cifar10-valid (three edges
 fixed, the three into the output node free), in the "bring your own" table format of
@@ -62,12 +68,13 @@ from nas_core.preparation import collect_options, load_plugins
 from nas_core.registry import Registry
 from nas_core.session import open_session
 from nas_core.tables.files import ENV as DATA_ENV
+from nas_core.testing.constrained import assert_constraint_kept, first_violated
 from nas_core.tables.files import data_dir
 from nas_core.testing.engines import (
     COMPANIONS, ENGINES, assert_buys_the_budget, companion_refusal, kill_mid_run, recorded,
     shared_scheduler,
 )
-from nas_core.types import Candidate, Result, Trial
+from nas_core.types import Candidate, Result, Status, Trial
 
 __all__ = [
     "PluginConformance", "TINY_TABLE", "LoadedPlugins", "loaded_plugins", "require_data_dir",
@@ -110,6 +117,7 @@ class PluginConformance:
     space: ClassVar[str | None] = None
     budget: ClassVar[int] = 24
     skip_engines: ClassVar[Mapping[str, str]] = {}  # engine (of ENGINES) -> why this plugin opts out
+    constraint_metric: ClassVar[str] = "params"  # a metric the completed trials report, for the constrained search
 
     def spec(self, seed: int = 0, budget: int | None = None, **options: Any) -> RunSpec:
         return RunSpec(
@@ -199,6 +207,15 @@ class PluginConformance:
         trials = self.search(spec, storage, resume=True)
         after = recorded(storage)
         assert {trial_id: after.get(trial_id) for trial_id in before} == before, "a trial recorded before the kill changed"
+        assert_buys_the_budget(trials, self.budget)
+
+    def test_a_constraint_keeps_infeasible_trials_out_of_the_answer(self, tmp_path: Path) -> None:
+        free = self.search(self.spec())
+        constraint = first_violated(free, self.constraint_metric, type(self).__name__)
+        storage = tmp_path / "constrained.db"
+        trials = self.search(replace(self.spec(), constraints=(constraint,)), storage)
+        first_violates = free[0].result.status is Status.COMPLETE
+        assert_constraint_kept(trials, storage, constraint, first_violates=first_violates)
         assert_buys_the_budget(trials, self.budget)
 
     def test_a_seed_makes_the_run_reproducible(self) -> None:

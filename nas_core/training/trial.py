@@ -65,15 +65,31 @@ def train_architecture(
     with seeded_torch(seed, data.device):
         net = space.build(arch, data.dataset.input_shape, data.dataset.num_classes).to(data.device)
         report = fit(net, data, settings, seed, on_epoch)
-    shape = data.dataset.input_shape
     metrics = {
         "valid_acc": report.valid_acc,
         "test_acc": report.test_acc,
         "train_loss": report.train_loss,
         "epochs": float(report.epochs_run),
+        **network_metrics(net, data),
+    }
+    model = with_standardization(net.cpu(), data.dataset.mean, data.dataset.std).eval()
+    return TrainedArchitecture(model, report, metrics)
+
+
+def untrained_metrics(space: NetworkBuilder, arch: Architecture, data: DeviceData, seed: int) -> dict[str, float]:
+    """What is known of ``arch`` before training it: the network built (with weights from
+    ``seed``, the global torch RNG left as it was) and measured, as :func:`train_architecture`
+    measures the trained one."""
+    with seeded_torch(seed, data.device):
+        net = space.build(arch, data.dataset.input_shape, data.dataset.num_classes).to(data.device)
+    return network_metrics(net, data)
+
+
+def network_metrics(net: nn.Module, data: DeviceData) -> dict[str, float]:
+    """Params (millions), FLOPs (millions of multiply-adds) and latency of one input (ms) on the data's device."""
+    shape = data.dataset.input_shape
+    return {
         "params": params_millions(net),
         "flops": mflops(net, shape, data.device),
         "latency_ms": latency_ms(net, shape, data.device),
     }
-    model = with_standardization(net.cpu(), data.dataset.mean, data.dataset.std).eval()
-    return TrainedArchitecture(model, report, metrics)

@@ -1,4 +1,4 @@
-"""Pictures of results: regret curves of bench files, best-so-far curves of studies."""
+"""Pictures of results: regret curves of bench files, best-so-far curves and Pareto fronts of studies."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+
+from nas_core.pareto import ParetoFront  # noqa: E402
 
 GRID_POINTS = 300
 
@@ -63,6 +65,30 @@ def plot_study(points: Sequence[tuple[int, float, float, float | None]], title: 
     ax.set_xlabel("trial")
     ax.set_ylabel("accuracy")
     ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(output, dpi=120)
+    plt.close(fig)
+
+
+def plot_pareto(front: ParetoFront, title: str, output: Path) -> None:
+    """Every trial that reports both metrics (infeasible ones as grey crosses), the feasible
+    non-dominated ones joined as the front."""
+    x_axis, y_axis = front.axes
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    infeasible = [p.values for p in front.points if not p.feasible]
+    dominated = [p.values for p in front.points if p.feasible and p not in front.front]
+    if infeasible:
+        ax.scatter(*zip(*infeasible), marker="x", s=16, color="grey", alpha=0.6, label=f"infeasible ({len(infeasible)})")
+    if dominated:
+        ax.scatter(*zip(*dominated), s=14, color="tab:blue", alpha=0.5, label=f"feasible ({len(dominated)})")
+    if front.front:
+        xs, ys = zip(*sorted(p.values for p in front.front))
+        ax.plot(xs, ys, "o-", color="tab:red", markersize=5, label=f"Pareto front ({len(front.front)})")
+    ax.set_xlabel(f"{x_axis.metric} ({'higher' if x_axis.maximize else 'lower'} is better)")
+    ax.set_ylabel(f"{y_axis.metric} ({'higher' if y_axis.maximize else 'lower'} is better)")
+    ax.set_title(f"{title}: {len(front.points)} trials" + (f" ({front.unreported} more report no {x_axis.metric} or {y_axis.metric})" if front.unreported else ""))
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()

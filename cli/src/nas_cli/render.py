@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from nas_core.constraints import Constraints
+from nas_core.pareto import ParetoFront
 from nas_core.trial_table import architecture_text
 
 KEY_METRICS = ("valid_acc", "test_acc", "params", "flops", "latency_ms")
@@ -60,16 +62,53 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         console.print(data_line(summary["data"]))
     if summary.get("stopped"):
         console.print(f"stopped: {plain(summary['stopped'])}")
+    constraints = summary.get("constraints") or []
+    if constraints:
+        violating = summary["infeasible"]
+        console.print(f"constraints: {plain(', '.join(constraints))} ({violating} {'trial violates' if violating == 1 else 'trials violate'} them)")
     if summary.get("answer"):
         console.print(f"[bold]answer[/] (named by the strategy; export, retrain and draw use it): {arch_text(summary['answer']['arch'])}")
+    aside = summary.get("answer_set_aside")
+    if aside:
+        console.print(f"the strategy named {arch_text(aside['arch'])}, set aside: {plain(aside['why'])}")
     best = summary["best"]
     if best is None:
-        console.print("[yellow]no completed trial yet[/]")
+        if summary.get("infeasible"):
+            console.print(f"[yellow]no feasible trial: {summary['infeasible']} trials violate the constraints, none satisfies them[/]")
+        else:
+            console.print("[yellow]no completed trial yet[/]")
         return
-    console.print(f"[bold]best[/] (trial {best['trial_id']}): {arch_text(best['arch'])}")
+    label = "best feasible" if constraints else "best"
+    console.print(f"[bold]{label}[/] (trial {best['trial_id']}): {arch_text(best['arch'])}")
     table = Table(show_header=True)
-    metrics = [m for m in KEY_METRICS if m in best["metrics"]]
+    constrained = Constraints.parse(constraints).metrics
+    metrics = list(dict.fromkeys(m for m in (*KEY_METRICS, *constrained) if m in best["metrics"]))
     for column in ("objective", *metrics):
         table.add_column(column, justify="right")
     table.add_row(f"{best['objective']:.4g}", *(f"{best['metrics'][m]:.4g}" for m in metrics))
+    console.print(table)
+
+
+def print_front(front: ParetoFront, path: str, console: Console) -> None:
+    """The non-dominated trials, best first on the first metric, with the key metrics beside."""
+    axes = [f"{axis.metric} ({axis.direction})" for axis in front.axes]
+    shown = {axis.metric for axis in front.axes}
+    extra = [m for m in KEY_METRICS if m not in shown and any(m in p.row.result["metrics"] for p in front.front)]
+    data = front.to_dict()
+    console.print(
+        f"[bold]Pareto front[/] of {plain(path)}: {len(front.front)} of {data['compared']} feasible trials that "
+        f"report {plain(', '.join(axis.metric for axis in front.axes))}"
+        + (f"; {data['infeasible_left_out']} infeasible ones left out" if data["infeasible_left_out"] else "")
+        + (f"; {front.unreported} trials report not all of them" if front.unreported else "")
+    )
+    table = numbers_table("", ("trial", *map(plain, axes), *extra))
+    table.add_column("architecture", justify="left", overflow="fold")
+    for point in front.front:
+        metrics = point.row.result["metrics"]
+        table.add_row(
+            str(point.row.trial_id),
+            *(f"{value:.4g}" for value in point.values),
+            *(f"{metrics[m]:.4g}" if m in metrics else "-" for m in extra),
+            arch_text(point.row.candidate["arch"]),
+        )
     console.print(table)

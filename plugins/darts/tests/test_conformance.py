@@ -17,6 +17,7 @@ class TestDarts(PluginConformance):
     space = "nb201"
     budget = 2
     options = {"darts_supernet_channels": 4, "darts_supernet_cells": 1, "darts_batch_size": 256, "darts_method": "second-order"}
+    constraint_metric = "train_loss"  # a trial is a supernet epoch: no params of a network (and 2 epochs leave valid_acc at chance)
     bad_options = {
         "darts_epochs": 0,
         "darts_w_lr": -0.1,

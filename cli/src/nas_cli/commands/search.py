@@ -31,6 +31,10 @@ class Interrupted(click.ClickException):
 @click.option("--space", help="Search space to train in (when there is no --benchmark).")
 @click.option("--budget", "budgets", multiple=True, metavar="B", help="Trials (150) or search time (12000s, 10m, 2h); repeat to combine, the tightest wins.")
 @click.option("--timeout", metavar="DURATION", help="Wall-clock limit of the whole search (e.g. 30m).")
+@click.option("--constraint", "constraints", multiple=True, metavar="METRIC<=V",
+              help="Feasible trials satisfy METRIC<=V (or >=, <, >) for a metric the trials report, e.g. "
+                   "hw_edgegpu_latency<=5 (repeatable). A violating trial is recorded as infeasible, never the "
+                   "answer; on params, flops, latency_ms and hw_* it is rejected before training or lookup, at no cost.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random choice in the run.")
 @click.option("--storage", type=click.Path(dir_okay=False), help="Study file (SQLite). Default: runs/<time>-<plugins>-s<seed>.db")
 @click.option("--resume", is_flag=True, help="Continue the study in --storage where it stopped.")
@@ -77,6 +81,7 @@ def _start(ctx: click.Context, params: dict[str, Any]) -> Session:
         timeout=params["timeout"], seed=chosen("seed"), benchmark=params["benchmark"], dataset=params["dataset"],
         space=params["space"], options=given_plugin_options(ctx), device=chosen("device"), data_dir=params["data_dir"],
         workers=params["workers"], scheduler=params["scheduler"], dashboard=chosen("dashboard"),
+        constraints=params["constraints"],
     )  # fmt: skip
 
 

@@ -195,7 +195,7 @@ class MLPNAS:
                 epoch=self.epoch,
                 mean_reward=statistics.fmean(rewards) if rewards else None,
                 max_reward=max(rewards) if rewards else None,
-                evaluated=sum(s.status in (Status.COMPLETE, Status.FAILED) for s in self.samples),
+                evaluated=sum(Status(s.status).consumes_budget for s in self.samples),
                 duplicates=sum(s.status == Status.CACHED for s in self.samples),
                 failed=sum(s.status == Status.FAILED for s in self.samples),
                 lr=self.learning_rate,

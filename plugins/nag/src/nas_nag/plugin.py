@@ -162,9 +162,10 @@ class RSNAG:
         if origin not in self.pending or self.pending[origin] == 0:
             return
         self.pending[origin] -= 1
-        if result.status is Status.PREDICTED:
-            # A filter beside RS-NAG answered instead of an evaluation: no measurement to label
-            # NAG's data with, and not one of the evaluations the dataset size and N_s count.
+        if result.status in (Status.PREDICTED, Status.REJECTED):
+            # A filter beside RS-NAG answered instead of an evaluation, or a constraint rejected
+            # the architecture before one: no measurement to label NAG's data with, and not one
+            # of the evaluations the dataset size and N_s count.
             self.proposed[origin] -= 1
             return
         if not result.ok or (origin == GENERATED and self.rounds == 1):
