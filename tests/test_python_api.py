@@ -154,3 +154,10 @@ def _trials(db: Path) -> int:
         return len(nas_core.load_study(db).table().records)
     except StorageError:  # created, its tables not written yet
         return -1
+
+
+def test_search_takes_constraints_as_nas_search_does() -> None:
+    study = nas_core.search("random", benchmark="nb201", dataset="cifar10", budget=20, storage=":memory:", constraints=["params<=0.5"])
+    assert study.spec.constraints == ("params<=0.5",)
+    assert study.best is not None and study.best.result.metrics["params"] <= 0.5
+    assert any(trial.result.status == nas_core.Status.REJECTED for trial in study.trials)
