@@ -15,7 +15,8 @@ expect (the validation accuracy of the feasible cell with the best single-seed a
     OMP_NUM_THREADS=1 python benchmarks/hw_constrained_nb201.py --seeds 100
     OMP_NUM_THREADS=1 python benchmarks/hw_constrained_nb201.py --seeds 10 -o benchmarks/results/hw_constrained_nb201_10seeds.json
 
-The JSON is rewritten after every run (``"complete": false`` until the last); a plot of every
+The JSON is rewritten after every run (``"complete": false`` until the last), seed by seed; run
+again with the same arguments, an unfinished one continues where it stopped. A plot of every
 answer (latency against validation accuracy) goes beside it.
 """
 
@@ -39,13 +40,10 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import numpy as np
 
-from nas_core.budget import Budget
+import nas_core
+from nas_core import Status, load_benchmark
 from nas_core.comparison import environment
-from nas_core.config import RunSpec
 from nas_core.constraints import Constraint
-from nas_core.session import open_session
-from nas_core.tables.loader import load_benchmark
-from nas_core.types import Status
 
 METRIC = "hw_edgegpu_latency"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -74,16 +72,10 @@ def limit_and_table(dataset: str) -> dict[str, Any]:
 def run_one(method: str, seed: int, dataset: str, budget: str, limit: float, constrained: bool) -> dict[str, Any]:
     """One search in memory: its answer's accuracies and latency, and what it evaluated."""
     constraint = str(Constraint(METRIC, "<=", limit))
-    spec = RunSpec((method,), Budget.parse([budget]), seed, "nb201", dataset, device="cpu",
-                   constraints=(constraint,) if constrained else ())  # fmt: skip
     started = time.perf_counter()
-    session = open_session(spec)
-    try:
-        stopped = session.run()
-        trials = list(session.study.trials)
-        best = session.study.best
-    finally:
-        session.close()
+    study = nas_core.search(method, benchmark="nb201", dataset=dataset, budget=budget, seed=seed, device="cpu",
+                            storage=":memory:", constraints=[constraint] if constrained else None)  # fmt: skip
+    trials, best, stopped = study.trials, study.best, study.stopped
     metrics = {} if best is None else best.result.metrics
     statuses = [t.result.status for t in trials]
     return {
@@ -98,6 +90,19 @@ def run_one(method: str, seed: int, dataset: str, budget: str, limit: float, con
         "stopped": stopped,
         "wall_seconds": time.perf_counter() - started,
     }
+
+
+def recorded_runs(output: Path, dataset: str, budget: str, constraint: str, wanted: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The runs an unfinished earlier invocation wrote to ``output`` for the same protocol, so a
+    stopped benchmark continues where it stopped (a finished or different one is started anew)."""
+    if not output.exists():
+        return {}
+    earlier = json.loads(output.read_text())
+    if earlier.get("complete") or (earlier["dataset"], earlier["budget"], earlier["constraint"]) != (dataset, budget, constraint):
+        return {}
+    recorded = {label: config["runs"] for label, config in earlier["configurations"].items() if label in wanted}
+    print(f"continuing {output}: {sum(map(len, recorded.values()))} runs recorded", flush=True)
+    return recorded
 
 
 def summarize(runs: list[dict[str, Any]], best_feasible_valid: float) -> dict[str, Any]:
@@ -169,8 +174,12 @@ def main() -> None:
 
     table = limit_and_table(args.dataset)
     seeds = list(range(args.seeds))
-    plan = [(method, kind, seed) for method in args.methods for kind in ("constrained", "unconstrained") for seed in seeds]
+    # seed by seed, so the runs recorded when a long run is stopped are paired across configurations
+    plan = [(method, kind, seed) for seed in seeds for method in args.methods for kind in ("constrained", "unconstrained")]
     runs: dict[str, list[dict[str, Any]]] = {f"{m} {k}": [] for m, k, _ in plan}
+    runs.update(recorded_runs(args.output, args.dataset, args.budget, str(Constraint(METRIC, "<=", table["limit"])), runs))
+    done = {(label, r["seed"]) for label, rs in runs.items() for r in rs}
+    plan = [(m, k, s) for m, k, s in plan if (f"{m} {k}", s) not in done]
     started = time.time()
 
     def write(complete: bool) -> dict[str, Any]:
