@@ -2,8 +2,8 @@
 :func:`load_study` opens from a study file.
 
 A :class:`Study` is a snapshot of the file when it was read, taken without the writer's lock:
-a study that another process is still writing can be loaded, and loading it again reads the
-trials recorded since. Its table (``to_pandas``, ``table``) needs no plugin; its trials and
+a study that another process is still writing can be loaded, and :meth:`Study.refresh` reads
+the trials recorded since (only those: watching a long search stays cheap). Its table (``to_pandas``, ``table``) needs no plugin; its trials and
 answer are decoded by the searched space, which loads the plugins the search used.
 """
 
@@ -18,9 +18,9 @@ from nas_core.architecture import Architecture
 from nas_core.config import RunSpec
 from nas_core.errors import NasError, reading_study
 from nas_core.preparation import study_space
-from nas_core.report import answer_row
+from nas_core.report import answer_row, summarize_rows
 from nas_core.spaces.base import SearchSpace
-from nas_core.storage import MEMORY, StudyStorage, TrialRow
+from nas_core.storage import MEMORY, StudyStorage, TrialRow, held_by_a_writer
 from nas_core.trial_table import TrialTable, trial_table
 from nas_core.types import Candidate, Result, Trial
 
@@ -43,10 +43,13 @@ class Study:
         meta: dict[str, Any],
         rows: Sequence[TrialRow],
         space: SearchSpace | None = None,
+        running: bool | None = False,
     ) -> None:
         self.path = path  # None for a search that kept its study in memory
         self.spec = spec
         self.stopped: str | None = meta.get("stopped")  # why the search ended, once it has
+        # whether a search was writing the file when it was read (None: the system does not say)
+        self.running = running
         self._meta = meta
         self._rows = tuple(rows)
         self._space = space
@@ -58,7 +61,40 @@ class Study:
             meta = storage.meta()
             spec = RunSpec.from_dict(meta["spec"])
             rows = list(storage.trials())
-        return cls(None if storage.path == MEMORY else storage.path, spec, meta, rows, space)
+        return cls._of(storage, spec, meta, rows, space)
+
+    @classmethod
+    def _of(cls, storage: StudyStorage, spec: RunSpec, meta: dict[str, Any], rows: Sequence[TrialRow],
+            space: SearchSpace | None) -> Study:  # fmt: skip
+        if storage.path == MEMORY:
+            return cls(None, spec, meta, rows, space)
+        return cls(storage.path, spec, meta, rows, space, held_by_a_writer(storage.path))
+
+    def refresh(self) -> Study:
+        """The study as its file holds it now, read without the writer's lock like
+        :func:`load_study`. Only the trials recorded since this snapshot are read; the others are
+        kept as read (a trial never changes once recorded). A file that holds another study now
+        (made anew at the same path) is read whole. A study kept in memory is returned as it is."""
+        if self.path is None:
+            return self
+        storage = StudyStorage.open(self.path, writer=False)
+        try:
+            with reading_study(self.path):
+                meta = storage.meta()
+                known = {row.trial_id for row in self._rows}
+                recorded = storage.trial_ids()
+                if meta.get("created") != self._meta.get("created") or not known.issubset(recorded):
+                    return Study.read(storage)
+                new = sorted(set(recorded) - known)
+                rows = list(self._rows)
+                if new:
+                    rows += [row for row in storage.trials(from_id=new[0]) if row.trial_id not in known]
+                    rows.sort(key=lambda row: row.trial_id)
+                spec = RunSpec.from_dict(meta["spec"])
+            built = self.__dict__.get("space", self._space)  # the searched space, if built already
+            return Study._of(storage, spec, meta, rows, built if spec == self.spec else None)
+        finally:
+            storage.close()
 
     @cached_property
     def space(self) -> SearchSpace:
@@ -97,6 +133,11 @@ class Study:
     def _answer(self) -> tuple[dict[str, Any] | None, TrialRow | None]:
         with reading_study(self.path or MEMORY):
             return answer_row(self._meta, list(self._rows))
+
+    def summary(self) -> dict[str, Any]:
+        """What :func:`nas_core.summarize` says of the file (``nas show --json``), for this snapshot."""
+        with reading_study(self.path or MEMORY):
+            return summarize_rows(self.path or MEMORY, self._meta, list(self._rows))
 
     def table(self) -> TrialTable:
         """Every trial as a row of plain values: the columns of ``nas trials``."""

@@ -189,10 +189,17 @@ class StudyStorage:
     def meta(self) -> dict[str, Any]:
         return {key: json.loads(value) for key, value in self._select("SELECT key, value FROM meta")}
 
-    def trials(self) -> Iterator[TrialRow]:
-        query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials ORDER BY trial_id"
-        for trial_id, candidate, result, started, finished, wall in self._select(query):
+    def trials(self, from_id: int | None = None) -> Iterator[TrialRow]:
+        """The trials in id order; with ``from_id``, only those whose id is at least that."""
+        query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials"
+        if from_id is not None:
+            query += f" WHERE trial_id >= {int(from_id)}"
+        for trial_id, candidate, result, started, finished, wall in self._select(query + " ORDER BY trial_id"):
             yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+
+    def trial_ids(self) -> list[int]:
+        """The ids of the recorded trials (read from the table's key alone: cheap)."""
+        return [trial_id for (trial_id,) in self._select("SELECT trial_id FROM trials")]
 
     def artifacts(self) -> tuple[int, dict[str, bytes]] | None:
         """The kept artifacts (the best trial's) and whose they are, or None."""
@@ -340,6 +347,35 @@ def _roll_back_hot_journal(path: str) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
     finally:
         conn.close()
+
+
+def held_by_a_writer(path: str | os.PathLike[str]) -> bool | None:
+    """Whether a search holds the study file's lock now, read from the kernel's list of locks
+    (``/proc/locks``, Linux) without touching the lock itself: trying to take it, even shared and
+    for a moment, could make a search that starts at that moment refuse the file. None where the
+    kernel does not say (another system)."""
+    try:
+        stat = os.stat(path)
+        with open("/proc/locks") as handle:
+            locks = handle.read().splitlines()
+    except OSError:
+        return None
+    wanted = (os.major(stat.st_dev), os.minor(stat.st_dev), stat.st_ino)
+    for line in locks:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 3371 fe:00:2148552 0 EOF" (blocked waiters have "->" after the number)
+        if len(fields) < 6 or "FLOCK" not in fields[:3]:
+            continue
+        device = next((f for f in fields if f.count(":") == 2), None)
+        if device is None:
+            continue
+        major, minor, inode = device.split(":")
+        try:
+            if (int(major, 16), int(minor, 16), int(inode)) == wanted:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _check_header(path: str) -> None:

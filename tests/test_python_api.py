@@ -138,7 +138,7 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
             assert time.monotonic() < deadline and search.poll() is None, search.stderr.read() if search.stderr else ""
             time.sleep(0.05)
         study = nas_core.load_study(db)
-        assert len(study.trials) == 5 and study.stopped is None
+        assert len(study.trials) == 5 and study.stopped is None and study.running is True
         listed = nas("trials", str(db), "--format", "json")
         assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 5, listed.stderr
         gate.touch()
@@ -147,6 +147,21 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
         search.kill()
         search.wait()
     assert len(nas_core.load_study(db).trials) == 12
+    refreshed = study.refresh()  # reads the 7 trials recorded since, keeps the 5 it had
+    assert [t.trial_id for t in refreshed.trials] == list(range(12)) and refreshed.running is False
+    assert refreshed.stopped.startswith("budget spent") and study.stopped is None
+    assert refreshed.summary() == nas_core.summarize(db)
+    assert refreshed.table() == nas_core.load_study(db).table()
+
+
+def test_refresh_reads_a_study_made_anew_at_the_same_path_whole(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    nas_core.search("random", **NB201, budget=6, seed=1, storage=db)
+    old = nas_core.load_study(db)
+    db.unlink()
+    nas_core.search("evolution", **NB201, budget=8, seed=2, storage=db)
+    new = old.refresh()
+    assert new.spec.plugins == ("evolution",) and new.table() == nas_core.load_study(db).table()
 
 
 def _trials(db: Path) -> int:
