@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from nas_core.append_log import AppendLog
 from nas_core.architecture import Architecture
 from nas_core.budget import Budget, BudgetStatus, Usage, budget_status
+from nas_core.comparison import RegretBand, regret_bands
 from nas_core.config import Config, RunSpec, stable_seed
 from nas_core.datasets.base import Dataset, split_and_standardize
 from nas_core.errors import ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError
@@ -130,6 +131,8 @@ __all__ = [
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
     "search", "load_study", "Study", "TrialTable", "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
+    # nas bench results, as nas plot draws them
+    "regret_bands", "RegretBand",
     # an exported model run on raw rows or samples
     "ExportedModel", "load_exported",
     "TrainEstimator", "TrainSettings",
