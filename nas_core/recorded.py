@@ -9,6 +9,7 @@ answer are decoded by the searched space, which loads the plugins the search use
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -106,10 +107,19 @@ class Study:
     def trials(self) -> list[Trial]:
         """Every recorded trial, in trial order, its architecture decoded by the searched space."""
         with reading_study(self.path or MEMORY):
-            return [
-                Trial(Candidate.from_dict(row.candidate, self.space.decode), Result.from_dict(row.result), row.started, row.finished)
-                for row in self._rows
-            ]
+            return [self._decoded(row) for row in self._rows]
+
+    def trial(self, trial_id: int) -> Trial:
+        """The trial of this id, decoding its architecture alone (a viewer of one trial of a
+        long study need not decode them all); KeyError when the study has no such trial."""
+        found = bisect.bisect_left(self._rows, trial_id, key=lambda row: row.trial_id)
+        if found == len(self._rows) or self._rows[found].trial_id != trial_id:
+            raise KeyError(f"no trial {trial_id} in {self.path or 'the study'}")
+        with reading_study(self.path or MEMORY):
+            return self._decoded(self._rows[found])
+
+    def _decoded(self, row: TrialRow) -> Trial:
+        return Trial(Candidate.from_dict(row.candidate, self.space.decode), Result.from_dict(row.result), row.started, row.finished)
 
     @property
     def best(self) -> Trial | None:

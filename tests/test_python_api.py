@@ -152,6 +152,9 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
     assert refreshed.stopped.startswith("budget spent") and study.stopped is None
     assert refreshed.summary() == nas_core.summarize(db)
     assert refreshed.table() == nas_core.load_study(db).table()
+    assert refreshed.trial(9) == refreshed.trials[9]
+    with pytest.raises(KeyError, match="no trial 12"):
+        refreshed.trial(12)
 
 
 def test_refresh_reads_a_study_made_anew_at_the_same_path_whole(tmp_path: Path) -> None:
