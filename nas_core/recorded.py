@@ -128,7 +128,7 @@ class Study:
         _, row = self._answer
         if row is None:
             return None
-        return next(trial for trial in self.trials if trial.trial_id == row.trial_id)
+        return self.trial(row.trial_id)
 
     @property
     def answer(self) -> Architecture | None:
