@@ -238,7 +238,8 @@ function studyPage() {
   }
 
   function cell(column, value) {
-    if (column === "arch" || column === "error") return el("td", { class: "mono wrap", text: value ?? "" });
+    if (column === "arch") return el("td", { class: "mono arch", title: value ?? "", text: value ?? "" });
+    if (column === "error") return el("td", { class: "mono wrap", text: value ?? "" });
     if (column === "wall_seconds" || column === "cost_seconds") return el("td", { class: "num", text: number(value) });
     return el("td", { class: typeof value === "number" ? "num" : "", text: number(value) });
   }
