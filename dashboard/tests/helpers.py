@@ -104,6 +104,9 @@ def open_page(driver: Any, url: str, timeout: float = 30.0) -> float:
 
 def full_screenshot(driver: Any, path: Path, width: int = 1400) -> None:
     """The whole page, as tall as its content."""
+    driver.execute_script("document.querySelectorAll('.scroll').forEach((e) => { e.scrollLeft = 0; }); window.scrollTo(0, 0);")
+    driver.set_window_size(width, 800)  # measured from a short window: a tall one is never "too tall"
+    time.sleep(0.2)
     height = int(driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)"))
     driver.set_window_size(width, min(max(height, 600), 4000))
     time.sleep(0.4)  # plotly re-lays out responsive charts on resize

@@ -310,7 +310,7 @@ function studyPage() {
       { ...rest, mode: "markers", type: many ? "scattergl" : "scatter", name: "dominated", hoverinfo: "text+x+y",
         marker: { color: "rgba(120,130,140,0.45)", size: 6 } },
       { ...best, mode: "lines+markers", type: "scatter", name: "non-dominated", hoverinfo: "text+x+y",
-        line: { shape: "hv", color: "#d62728" }, marker: { color: "#d62728", size: 9 } },
+        line: { shape: $("#pareto-xdir").value === $("#pareto-ydir").value ? "hv" : "vh", color: "#d62728" }, marker: { color: "#d62728", size: 9 } },
     ], { margin: { t: 10, r: 10, b: 45, l: 60 }, xaxis: { title: { text: plotText(x) } }, yaxis: { title: { text: plotText(y) } },
       legend: { orientation: "h", y: -0.2 } }, PLOT_CONFIG);
     if (!state.paretoClicks) {
