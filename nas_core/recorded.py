@@ -22,7 +22,7 @@ from nas_core.preparation import study_space
 from nas_core.report import answer_row, summarize_rows
 from nas_core.spaces.base import SearchSpace
 from nas_core.storage import MEMORY, StudyStorage, TrialRow, held_by_a_writer
-from nas_core.trial_table import TrialTable, trial_table
+from nas_core.trial_table import TrialTable, extend_table, trial_table
 from nas_core.types import Candidate, Result, Trial
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Study:
         self._meta = meta
         self._rows = tuple(rows)
         self._space = space
+        self._table: TrialTable | None = None  # built on first use
 
     @classmethod
     def read(cls, storage: StudyStorage, space: SearchSpace | None = None) -> Study:
@@ -74,26 +75,38 @@ class Study:
     def refresh(self) -> Study:
         """The study as its file holds it now, read without the writer's lock like
         :func:`load_study`. Only the trials recorded since this snapshot are read; the others are
-        kept as read (a trial never changes once recorded). A file that holds another study now
-        (made anew at the same path) is read whole. A study kept in memory is returned as it is."""
+        kept as read (a trial never changes once recorded), and so is the part of the table built
+        from them. A file that holds another study now (made anew at the same path) is read
+        whole. A study kept in memory is returned as it is."""
         if self.path is None:
             return self
         storage = StudyStorage.open(self.path, writer=False)
         try:
             with reading_study(self.path):
                 meta = storage.meta()
-                known = {row.trial_id for row in self._rows}
-                recorded = storage.trial_ids()
-                if meta.get("created") != self._meta.get("created") or not known.issubset(recorded):
+                if meta.get("created") != self._meta.get("created"):
                     return Study.read(storage)
-                new = sorted(set(recorded) - known)
-                rows = list(self._rows)
-                if new:
-                    rows += [row for row in storage.trials(from_id=new[0]) if row.trial_id not in known]
-                    rows.sort(key=lambda row: row.trial_id)
+                count, highest = storage.trial_count()
+                last = self._rows[-1].trial_id if self._rows else -1
+                after = list(storage.trials(from_id=last + 1)) if highest is not None and highest > last else []
+                table = None
+                if len(self._rows) + len(after) == count:  # the usual case: the new trials come after the known ones
+                    rows = [*self._rows, *after]
+                    if self._table is not None:
+                        table = extend_table(self._table, after)
+                else:  # a trial recorded out of id order (parallel workers): find the new ones by id
+                    known = {row.trial_id for row in self._rows}
+                    recorded = storage.trial_ids()
+                    if not known.issubset(recorded):
+                        return Study.read(storage)
+                    new = sorted(set(recorded) - known)
+                    rows = sorted([*self._rows, *(r for r in storage.trials(from_id=new[0]) if r.trial_id not in known)],
+                                  key=lambda row: row.trial_id)  # fmt: skip
                 spec = RunSpec.from_dict(meta["spec"])
             built = self.__dict__.get("space", self._space)  # the searched space, if built already
-            return Study._of(storage, spec, meta, rows, built if spec == self.spec else None)
+            study = Study._of(storage, spec, meta, rows, built if spec == self.spec else None)
+            study._table = table
+            return study
         finally:
             storage.close()
 
@@ -151,8 +164,10 @@ class Study:
 
     def table(self) -> TrialTable:
         """Every trial as a row of plain values: the columns of ``nas trials``."""
-        with reading_study(self.path or MEMORY):
-            return trial_table(self._rows)
+        if self._table is None:
+            with reading_study(self.path or MEMORY):
+                self._table = trial_table(self._rows)
+        return self._table
 
     def to_pandas(self) -> pandas.DataFrame:
         """One row per trial, the columns of ``nas trials`` (needs ``pip install 'nas-core[pandas]'``)."""

@@ -197,6 +197,11 @@ class StudyStorage:
         for trial_id, candidate, result, started, finished, wall in self._select(query + " ORDER BY trial_id"):
             yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
 
+    def trial_count(self) -> tuple[int, int | None]:
+        """How many trials are recorded, and the highest id among them (None for none)."""
+        ((count, highest),) = self._select("SELECT count(*), max(trial_id) FROM trials")
+        return count, highest
+
     def trial_ids(self) -> list[int]:
         """The ids of the recorded trials (read from the table's key alone: cheap)."""
         return [trial_id for (trial_id,) in self._select("SELECT trial_id FROM trials")]
