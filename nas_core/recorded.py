@@ -82,7 +82,7 @@ class Study:
             return self
         storage = StudyStorage.open(self.path, writer=False)
         try:
-            with reading_study(self.path):
+            with reading_study(self.path), storage.reading():
                 meta = storage.meta()
                 if meta.get("created") != self._meta.get("created"):
                     return Study.read(storage)

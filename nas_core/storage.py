@@ -22,6 +22,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,17 @@ class StudyStorage:
             self._lock_fd = None
 
     # -- reading ---------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The reads inside see one state of the file (a search's commits meanwhile are not
+        seen): one read transaction, which in WAL mode never holds the writer up."""
+        self._select("BEGIN")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
     def _select(self, query: str) -> list[tuple[Any, ...]]:
         try:
             return self._conn.execute(query).fetchall()

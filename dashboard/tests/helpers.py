@@ -33,8 +33,14 @@ def chromium_missing() -> str | None:
     return None
 
 
+class Address(str):
+    """A running dashboard's address; ``pid`` is its process."""
+
+    pid: int
+
+
 @contextmanager
-def dashboard(*paths: str | Path, extra: Sequence[str] = ()) -> Iterator[str]:
+def dashboard(*paths: str | Path, extra: Sequence[str] = ()) -> Iterator[Address]:
     """``nas dashboard PATHS --port 0`` in a process of its own; yields its address."""
     process = subprocess.Popen([NAS, "dashboard", *map(str, paths), "--port", "0", *extra],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
@@ -43,7 +49,9 @@ def dashboard(*paths: str | Path, extra: Sequence[str] = ()) -> Iterator[str]:
         if not line.startswith("nas dashboard: http://"):
             process.kill()
             raise RuntimeError(f"nas dashboard did not start: {line}{process.stderr.read() if process.stderr else ''}")
-        yield line.split()[2].rstrip("/")
+        address = Address(line.split()[2].rstrip("/"))
+        address.pid = process.pid
+        yield address
     finally:
         process.terminate()
         try:
@@ -102,8 +110,16 @@ def open_page(driver: Any, url: str, timeout: float = 30.0) -> float:
     return float(driver.execute_script("return window.nasFirstRender"))
 
 
+def charts_drawn(driver: Any, timeout: float = 30.0) -> float:
+    """Wait until the page's charts are drawn too; milliseconds from the start of navigation."""
+    wait_for(lambda: driver.execute_script("return document.body.dataset.charted === '1'"), timeout, what="the charts")
+    return float(driver.execute_script("return window.nasChartsDrawn"))
+
+
 def full_screenshot(driver: Any, path: Path, width: int = 1400) -> None:
-    """The whole page, as tall as its content."""
+    """The whole page, as tall as its content (its charts drawn)."""
+    if driver.execute_script("return document.body.dataset.page !== 'index'"):
+        charts_drawn(driver)
     driver.execute_script("document.querySelectorAll('.scroll').forEach((e) => { e.scrollLeft = 0; }); window.scrollTo(0, 0);")
     driver.set_window_size(width, 800)  # measured from a short window: a tall one is never "too tall"
     time.sleep(0.2)
@@ -112,3 +128,26 @@ def full_screenshot(driver: Any, path: Path, width: int = 1400) -> None:
     time.sleep(0.4)  # plotly re-lays out responsive charts on resize
     path.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(path))
+
+
+def cpu_seconds(*roots: int) -> float:
+    """CPU time (user and system) used so far by these processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        times[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, list(roots)
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total

@@ -123,6 +123,7 @@ def test_a_study_updates_while_a_search_writes_it(driver: Any, url: str, shown: 
     finally:
         search.kill()
         search.wait()
+        db.unlink(missing_ok=True)  # the folder is shared with the other tests
 
 
 def _trials(db: Path) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from typing import Any
 from nas_core import NasError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -95,10 +94,10 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
     catalog = Catalog(roots)
     static = files("nas_dashboard") / "static"
 
-    def page(name: str) -> Callable[[Request], Response]:
+    def page(name: str) -> Callable[[Request], Awaitable[Response]]:
         html = (static / name).read_bytes()
 
-        def endpoint(request: Request) -> Response:
+        async def endpoint(request: Request) -> Response:  # no thread for a constant page
             return Response(html, media_type="text/html; charset=utf-8", headers={"cache-control": "no-cache"})
 
         return endpoint
@@ -159,7 +158,10 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
 
     def bench(request: Request) -> Any:
         path = requested(request)
-        return {"path": str(path), "name": path.name, **catalog.bench(path).snapshot().page}
+        snapshot = catalog.bench(path).snapshot()
+        if request.query_params.get("since") == snapshot.version:
+            return {"version": snapshot.version, "unchanged": True}
+        return {"path": str(path), "name": path.name, **snapshot.page}
 
     def vendor_plotly(request: Request) -> Response:
         return FileResponse(plotly_js(), media_type="text/javascript", headers={"cache-control": "max-age=86400"})
@@ -178,7 +180,7 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
         Route("/vendor/plotly.min.js", vendor_plotly),
         Mount("/static", StaticFiles(packages=[("nas_dashboard", "static")])),
     ]
-    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2048)]
+    middleware = [Middleware(SecurityHeaders)]  # no compression: the browser is on this machine
     if "*" not in allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts), www_redirect=False))
     return Starlette(routes=routes, middleware=middleware)

@@ -50,13 +50,14 @@ class BenchFile:
             if self._snapshot is None or signature != self._signature:
                 self._snapshot = None
                 self._signature = signature
-                self._snapshot = BenchSnapshot(read_result(self.path))
+                self._snapshot = BenchSnapshot(read_result(self.path), str(hash(signature)))
             return self._snapshot
 
 
 class BenchSnapshot:
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], version: str) -> None:
         self.data = data
+        self.version = version  # changes when the file does
 
     @cached_property
     def row(self) -> dict[str, Any]:
@@ -85,6 +86,7 @@ class BenchSnapshot:
         summary = data.get("summary") or {}
         return {
             **self.row,
+            "version": self.version,
             "optimum": data["optimum"],
             "environment": data.get("environment"),
             "options": data.get("options"),

@@ -10,11 +10,13 @@ is computed from a snapshot's table once and kept with it.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -60,7 +62,7 @@ class StudyFile:
             current = self._snapshot
             stale_running = current is not None and current.study.running and time.monotonic() - self._read_at > RUNNING_RECHECK_SECONDS
             if current is None or signature != self._signature or stale_running:
-                self._snapshot = StudySnapshot(load_study(self.path) if current is None else current.study.refresh())
+                self._snapshot = StudySnapshot(load_study(self.path) if current is None else current.study.refresh(), current)
                 self._signature = signature
                 self._read_at = time.monotonic()
             assert self._snapshot is not None
@@ -68,23 +70,28 @@ class StudyFile:
 
 
 class StudySnapshot:
-    """What the pages show of one snapshot of a study."""
+    """What the pages show of one snapshot of a study. Built after ``previous`` (the snapshot
+    before it), it continues that one's sums over the trials recorded since; of the summary
+    (:meth:`nas_core.Study.summary`, which reads every trial) it shows what a search does not
+    change, so it is taken once per study."""
 
-    def __init__(self, study: Study) -> None:
+    def __init__(self, study: Study, previous: StudySnapshot | None = None) -> None:
         self.study = study
-
-    @cached_property
-    def summary(self) -> dict[str, Any]:
-        return self.study.summary()
-
-    @cached_property
-    def table(self) -> TrialTable:
-        return self.study.table()
+        self.table: TrialTable = study.table()
+        records = self.table.records
+        old = previous.table.records if previous is not None else ()
+        if previous is not None and len(records) >= len(old) and (not old or records[len(old) - 1] is old[-1]):
+            new, progress, numeric, summary = records[len(old) :], previous.progress, previous.numeric, previous.summary
+        else:  # the first snapshot, or the file holds another study now
+            new, progress, numeric, summary = records, Progress(), frozenset(), None
+        self.progress = progress.after(new)
+        self.numeric = numeric | {n for n in (*FIXED_NUMERIC, *self.table.metrics) if any(_number(r[n]) for r in new)}
+        self.summary: dict[str, Any] = summary if summary is not None else study.summary()
 
     @cached_property
     def version(self) -> str:
         """Changes whenever what the study page shows does."""
-        return f"{len(self.table.records)}:{self.study.running}:{self.study.stopped}:{self.summary['answer'] is not None}"
+        return f"{len(self.table.records)}:{self.study.running}:{self.study.stopped}"
 
     @property
     def state(self) -> str:
@@ -98,9 +105,9 @@ class StudySnapshot:
     @cached_property
     def row(self) -> dict[str, Any]:
         """The study's row in the file list."""
-        summary = self.summary
-        budget, used = summary["budget"], summary["budget_used"]
-        best = summary["best"]
+        summary, progress = self.summary, self.progress
+        budget = summary["budget"]
+        used = {"trials": progress.evaluated, "cost_seconds": progress.seconds, "wall_seconds": progress.wall}
         return {
             "kind": "study",
             "plugins": [p["name"] for p in summary["plugins"]],
@@ -108,9 +115,9 @@ class StudySnapshot:
             "dataset": summary["dataset"],
             "space": summary["space"],
             "seed": summary["seed"],
-            "trials": summary["trials"],
-            "status_counts": summary["status_counts"],
-            "best_objective": None if best is None else best["objective"],
+            "trials": progress.trials,
+            "status_counts": dict(progress.counts),
+            "best_objective": progress.best,
             "budget": budget,
             "used": used,
             "left": {
@@ -125,56 +132,27 @@ class StudySnapshot:
     @cached_property
     def page(self) -> dict[str, Any]:
         """Everything the study page shows but the table, the Pareto front and the pictures."""
-        summary = self.summary
-        best = summary["best"]
+        summary, progress = self.summary, self.progress
+        best = None if progress.best_id is None else self.record(progress.best_id)
         return {
             **self.row,
             "version": self.version,
             "plugin_versions": summary["plugins"],
             "options": summary["options"],
             "data": summary["data"],
-            "duplicates": summary["duplicates"],
-            "best": None if best is None else {"trial_id": best["trial_id"], "objective": best["objective"],
-                                               "arch": self._arch_text(best["trial_id"]), "metrics": best["metrics"]},  # fmt: skip
-            "answer_named": summary["answer"] is not None,
-            "curve": self.curve,
+            "best": None if best is None else {"trial_id": best["trial_id"], "objective": best["objective"], "arch": best["arch"]},
+            "curve": progress.curve(len(self.table.records)),
             "columns": list(self.table.columns),
             "numeric": self.numeric_columns,
             "panels": panels(self.table.records, self.table.metrics),
         }
 
-    def _arch_text(self, trial_id: int) -> str:
-        return next((r["arch"] for r in self.table.records if r["trial_id"] == trial_id), "")
-
-    @cached_property
-    def curve(self) -> dict[str, list[Any]]:
-        """The best objective so far (a completed trial's finite objective, the higher the better,
-        the earlier on a tie: nas's one rule of "best"), at each trial that improved it and at
-        the last trial: per trial number, search time (the budget's seconds) and wall clock."""
-        points: dict[str, list[Any]] = {"trial": [], "trial_id": [], "seconds": [], "wall": [], "best": []}
-        best: float | None = None
-        seconds = 0.0
-        records = self.table.records
-        for n, record in enumerate(records, start=1):
-            seconds += record["cost_seconds"] or 0.0
-            objective = record["objective"]
-            improved = (record["status"] == "complete" and isinstance(objective, int | float) and math.isfinite(objective)
-                        and (best is None or objective > best))  # fmt: skip
-            if improved:
-                best = objective
-            if best is not None and (improved or n == len(records)):
-                for key, value in (("trial", n), ("trial_id", record["trial_id"]), ("seconds", seconds),
-                                   ("wall", record["wall_seconds"]), ("best", best)):  # fmt: skip
-                    points[key].append(value)
-        return points
-
     @cached_property
     def numeric_columns(self) -> list[dict[str, Any]]:
         """Columns a Pareto scatter can use, each with the direction it is better in (a guess a
         user can change: accuracies up, sizes, latencies and costs down)."""
-        names = [*FIXED_NUMERIC, *self.table.metrics]
-        numeric = [n for n in names if any(isinstance(r[n], int | float) and not isinstance(r[n], bool) for r in self.table.records)]
-        return [{"name": n, "maximize": not any(hint in n.lower() for hint in MINIMIZED_HINTS)} for n in numeric]
+        names = [n for n in (*FIXED_NUMERIC, *self.table.metrics) if n in self.numeric]
+        return [{"name": n, "maximize": not any(hint in n.lower() for hint in MINIMIZED_HINTS)} for n in names]
 
     def trials(self, sort: str | None, descending: bool, status: str | None, query: str, offset: int, limit: int) -> dict[str, Any]:
         """One page of the table, filtered and sorted, as compact rows (lists in column order)."""
@@ -200,10 +178,11 @@ class StudySnapshot:
 
     def record(self, trial_id: int) -> dict[str, Any]:
         """One trial's row of the table (KeyError when there is none)."""
-        found = next((r for r in self.table.records if r["trial_id"] == trial_id), None)
-        if found is None:
+        records = self.table.records
+        at = bisect.bisect_left(records, trial_id, key=lambda r: r["trial_id"])
+        if at == len(records) or records[at]["trial_id"] != trial_id:
             raise KeyError(f"no trial {trial_id} in {self.study.path}")
-        return dict(found)
+        return dict(records[at])
 
     def pareto(self, x: str, y: str, maximize: tuple[bool, bool]) -> dict[str, Any]:
         """Completed trials with finite values of both columns, and which are non-dominated."""
@@ -257,3 +236,55 @@ def _sorted(records: Sequence[Mapping[str, Any]], column: str, descending: bool)
     except TypeError:
         ordered = sorted(present, key=lambda r: str(r[column]), reverse=descending)
     return ordered + empty
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Sums over a study's trials in id order, continued trial by trial: the counts by status,
+    the search time spent, and the best objective so far (a completed trial's finite objective,
+    the higher the better, the earlier on a tie: nas's one rule of "best", as ``nas show`` and
+    ``nas plot`` apply it) at each trial that improved it."""
+
+    trials: int = 0
+    counts: tuple[tuple[str, int], ...] = ()
+    seconds: float = 0.0
+    wall: float = 0.0
+    best: float | None = None
+    best_id: int | None = None
+    last_id: int | None = None
+    improved: tuple[tuple[int, int, float, float, float], ...] = field(default=())  # (n, trial id, seconds, wall, best)
+
+    @property
+    def evaluated(self) -> int:
+        """Trials that spent budget (completed or failed; predictions are free)."""
+        counts = dict(self.counts)
+        return counts.get("complete", 0) + counts.get("failed", 0)
+
+    def after(self, records: Iterable[Mapping[str, Any]]) -> Progress:
+        counts = dict(self.counts)
+        n, seconds, wall, best, best_id, last_id = self.trials, self.seconds, self.wall, self.best, self.best_id, self.last_id
+        improved = list(self.improved)
+        for record in records:
+            n += 1
+            counts[record["status"]] = counts.get(record["status"], 0) + 1
+            seconds += record["cost_seconds"] or 0.0
+            wall, last_id = record["wall_seconds"], record["trial_id"]
+            objective = record["objective"]
+            if record["status"] == "complete" and _finite(objective) and (best is None or objective > best):
+                best, best_id = objective, record["trial_id"]
+                improved.append((n, best_id, seconds, wall, best))
+        return replace(self, trials=n, counts=tuple(counts.items()), seconds=seconds, wall=wall, best=best, best_id=best_id,
+                       last_id=last_id, improved=tuple(improved))  # fmt: skip
+
+    def curve(self, trials: int) -> dict[str, list[Any]]:
+        """The best so far at each improvement and at the last trial: per trial number, search
+        time (the budget's seconds) and wall clock."""
+        points = list(self.improved)
+        if points and points[-1][0] != trials:
+            points.append((trials, self.last_id, self.seconds, self.wall, points[-1][4]))
+        keys = ("trial", "trial_id", "seconds", "wall", "best")
+        return {key: [point[k] for point in points] for k, key in enumerate(keys)}

@@ -5,6 +5,9 @@
 const POLL_RUNNING_MS = 2000;   // a study a search is writing
 const POLL_IDLE_MS = 10000;     // anything else: a search may start or resume on it
 const POLL_LIST_MS = 3000;      // the file list: new files appear
+const SHARE = 25;               // wait at least 25 times as long as the last update took (server and page, waits for a busy CPU included)
+const POLL_LONGEST_MS = 30000;  // however much an update costs, one this often
+const PARETO_EVERY_MS = 30000;  // the front of a running study is drawn again at most this often, and only when in view
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
 const COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"];
 
@@ -25,6 +28,14 @@ function el(tag, props = {}, ...children) {
   for (const child of children) node.append(child instanceof Node ? child : String(child ?? ""));
   return node;
 }
+
+// plotly.js (4.8 MB) loads beside the data: the page shows its text before its charts
+const plotly = document.body.dataset.page === "index" ? null : new Promise((resolve, reject) => {
+  const script = el("script", { src: "/vendor/plotly.min.js", async: "" });
+  script.addEventListener("load", () => resolve(window.Plotly));
+  script.addEventListener("error", () => reject(new Error("plotly.js did not load")));
+  document.head.append(script);
+});
 
 async function getJSON(url) {
   const response = await fetch(url, { cache: "no-store" });
@@ -70,10 +81,17 @@ function liveNote(text) {
   $("#live").textContent = text;
 }
 
-function markReady() {
+function markReady() {  // the page's text is shown (what a first render is); its charts follow
   if (!document.body.dataset.ready) {
     window.nasFirstRender = performance.now();
     document.body.dataset.ready = "1";
+  }
+}
+
+function markCharted() {  // and its charts are drawn
+  if (!document.body.dataset.charted) {
+    window.nasChartsDrawn = performance.now();
+    document.body.dataset.charted = "1";
   }
 }
 
@@ -160,7 +178,8 @@ function indexPage() {
 
 // -- one study -------------------------------------------------------------------------------------
 function studyPage() {
-  const state = { version: null, study: null, sort: null, desc: false, offset: 0, selected: null, paretoAt: 0 };
+  const state = { version: null, study: null, sort: null, desc: false, offset: 0, selected: null, paretoAt: 0, answerKey: null,
+    costMs: 0, paretoInView: true };
   const columnsShown = (columns) => columns.filter((c) => c !== "started" && c !== "finished");
 
   function drawingInto(img, note, trial) {
@@ -186,7 +205,6 @@ function studyPage() {
       ["data file", study.data ? `${study.data.path} (sha256 ${String(study.data.sha256).slice(0, 12)}...)` : null],
       ["seed", study.seed],
       ["trials", countsText(study)],
-      ["duplicates answered", study.duplicates || null],
       ["budget used", budgetText(study.budget, study.used)],
       ["budget left", leftText(study.left)],
       ["wall clock", duration(study.used.wall_seconds)],
@@ -195,7 +213,11 @@ function studyPage() {
     ]);
     definitionList($("#options"), Object.entries(study.options).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     $("#answer-text").textContent = study.best ? study.best.arch : "";
-    if (study.best || study.answer_named) drawingInto($("#answer-drawing"), $("#answer-note"), "answer");
+    const answerKey = `${study.best && study.best.trial_id}:${study.stopped}`;
+    if (answerKey === state.answerKey) return;  // drawn already
+    state.answerKey = answerKey;
+    // a strategy may name an answer no trial evaluated (DARTS' last cell), once the search stopped
+    if (study.best || study.stopped) drawingInto($("#answer-drawing"), $("#answer-note"), "answer");
     else { $("#answer-drawing").hidden = true; $("#answer-note").textContent = "no answer yet"; }
   }
 
@@ -296,7 +318,7 @@ function studyPage() {
     const x = $("#pareto-x").value, y = $("#pareto-y").value;
     if (!x || !y) { $("#pareto-info").textContent = "no numeric columns yet"; return; }
     const data = await getJSON(api("study/pareto", { x, y, xdir: $("#pareto-xdir").value, ydir: $("#pareto-ydir").value }));
-    state.paretoAt = Date.now();
+    await plotly;
     const front = new Set(data.front);
     const pick = (keep) => {
       const idx = data.x.map((_, i) => i).filter((i) => front.has(i) === keep);
@@ -320,10 +342,12 @@ function studyPage() {
         if (point && point.customdata !== undefined) selectTrial(point.customdata).catch(showError);
       });
     }
+    state.paretoAt = Date.now();
     $("#pareto-info").textContent = `${data.front.length} non-dominated of ${data.x.length} completed trials with both values; click a point to see it`;
   }
 
   async function refresh() {
+    const started = performance.now();
     const data = await getJSON(api("study", state.version ? { since: state.version } : {}));
     if (data.unchanged) { liveNote(`checked ${new Date().toLocaleTimeString()}`); return; }
     const first = state.study === null;
@@ -331,15 +355,22 @@ function studyPage() {
     state.version = data.version;
     renderSummary(data);
     await loadTrials();
-    if (typeof Plotly !== "undefined") {
-      renderCurves(data);
-      renderPanels(data);
-      paretoChoices(data);
-      // the front of a long study is the heaviest part: drawn after the rest, at most every 10 s
-      if (first || Date.now() - state.paretoAt > 10000) setTimeout(() => loadPareto().catch(showError), 0);
-    }
+    paretoChoices(data);
     liveNote(`${data.trials} trials, updated ${new Date().toLocaleTimeString()}`);
     markReady();
+    const shown = performance.now();
+    await plotly;
+    const charting = performance.now();
+    renderCurves(data);
+    renderPanels(data);
+    markCharted();
+    // the server's work and the page's, waiting for a busy machine included; not the first time's
+    // (reading the whole file, plotly's first chart), which later updates do not repeat
+    state.costMs = first ? 0 : shown - started + performance.now() - charting;
+    // the front of a long study is the heaviest part: drawn after the rest, again only now and then
+    if (first || (state.paretoInView && Date.now() - state.paretoAt > PARETO_EVERY_MS)) {
+      setTimeout(() => loadPareto().catch(showError), 0);
+    }
   }
 
   $("#status-filter").addEventListener("change", () => { state.offset = 0; loadTrials().catch(showError); });
@@ -354,7 +385,9 @@ function studyPage() {
   for (const id of ["#pareto-x", "#pareto-y", "#pareto-xdir", "#pareto-ydir"]) {
     $(id).addEventListener("change", () => loadPareto().catch(showError));
   }
-  poller(refresh, () => (state.study && state.study.state === "running" ? POLL_RUNNING_MS : POLL_IDLE_MS));
+  new IntersectionObserver((entries) => { state.paretoInView = entries.some((e) => e.isIntersecting); }).observe($("#pareto"));
+  poller(refresh, () => Math.min(Math.max(state.study && state.study.state === "running" ? POLL_RUNNING_MS : POLL_IDLE_MS,
+    SHARE * state.costMs), POLL_LONGEST_MS));
 }
 
 // -- one bench result ----------------------------------------------------------------------------------
@@ -372,7 +405,7 @@ function benchPage() {
       yaxis: { title: { text: `final ${metric === "valid" ? "validation" : "test"} accuracy [%]` } } }, PLOT_CONFIG);
   }
 
-  function render() {
+  async function render() {
     document.title = `${data.name} - nas dashboard`;
     $("#title").textContent = data.name;
     const badge = $("#state");
@@ -387,6 +420,12 @@ function benchPage() {
       ["optimum (validation / test)", `${number(data.optimum.valid_acc)} / ${number(data.optimum.test_acc)}`],
       ["querying every architecture would report", number(data.optimum.exhaustive_valid_acc)],
     ]);
+    $("#bench-summary thead tr").replaceChildren(...["plugin set", ...data.summary_columns].map((c) => el("th", { text: c })));
+    setRows($("#bench-summary tbody"), data.summary.map((row) => el("tr", {},
+      el("td", { text: row.label }), ...data.summary_columns.map((c) => el("td", { class: "num", text: number(row[c]) })))));
+    liveNote(`updated ${new Date().toLocaleTimeString()}`);
+    markReady();
+    await plotly;
     const traces = [];
     data.bands.forEach((band, k) => {
       const colour = COLOURS[k % COLOURS.length];
@@ -397,16 +436,17 @@ function benchPage() {
     Plotly.react("regret", traces, { margin: { t: 10, r: 10, b: 50, l: 60 },
       xaxis: { type: "log", title: { text: "simulated search time [s]" } },
       yaxis: { type: "log", title: { text: "regret of validation accuracy [%]" } }, legend: { orientation: "h", y: -0.2 } }, PLOT_CONFIG);
-    $("#bench-summary thead tr").replaceChildren(...["plugin set", ...data.summary_columns].map((c) => el("th", { text: c })));
-    setRows($("#bench-summary tbody"), data.summary.map((row) => el("tr", {},
-      el("td", { text: row.label }), ...data.summary_columns.map((c) => el("td", { class: "num", text: number(row[c]) })))));
     renderFinals();
-    liveNote(`updated ${new Date().toLocaleTimeString()}`);
-    markReady();
+    markCharted();
   }
 
-  $("#final-metric").addEventListener("change", () => data && renderFinals());
-  poller(async () => { data = await getJSON(api("bench")); render(); }, () => (data && !data.complete ? POLL_RUNNING_MS : POLL_IDLE_MS));
+  $("#final-metric").addEventListener("change", () => data && plotly.then(renderFinals));
+  poller(async () => {
+    const fresh = await getJSON(api("bench", data ? { since: data.version } : {}));
+    if (fresh.unchanged) return;
+    data = fresh;
+    await render();
+  }, () => (data && !data.complete ? POLL_RUNNING_MS : POLL_IDLE_MS));
 }
 
 const PAGES = { index: indexPage, study: studyPage, bench: benchPage };
