@@ -111,7 +111,10 @@ def throughput(table: Path, folder: Path, trials: int, repeats: int) -> dict[str
             driver.quit()
     alone = statistics.median(r["trials_per_second"] for r in runs["closed"])
     watched = statistics.median(r["trials_per_second"] for r in runs["open"])
+    # each open run against the closed run just before it: the machine's other load drifts less within a pair
+    paired = [o["trials_per_second"] / c["trials_per_second"] for c, o in zip(runs["closed"], runs["open"])]
     return {**runs, "closed_median": alone, "open_median": watched, "open_over_closed": watched / alone,
+            "paired_ratios": paired, "paired_ratio_median": statistics.median(paired),
             "dashboard_and_browser_cpu_share_open": statistics.median(
                 (r["dashboard_cpu_seconds"] + r["browser_cpu_seconds"]) / r["seconds"] for r in runs["open"])}  # fmt: skip
 
@@ -121,8 +124,8 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20000, help="trials of the large study")
     parser.add_argument("--seeds", type=int, default=100, help="seeds per plugin set of the bench file")
     parser.add_argument("--repeats", type=int, default=5, help="page loads (cold and warm) per page")
-    parser.add_argument("--search-repeats", type=int, default=3, help="searches with and without the dashboard")
-    parser.add_argument("--search-trials", type=int, default=40000, help="trials of each throughput search")
+    parser.add_argument("--search-repeats", type=int, default=6, help="searches with and without the dashboard")
+    parser.add_argument("--search-trials", type=int, default=30000, help="trials of each throughput search")
     parser.add_argument("--table-rows", type=int, default=60000, help="architectures in the generated table")
     parser.add_argument("-o", "--output", default=str(RESULTS / "dashboard_load.json"))
     args = parser.parse_args()
@@ -165,7 +168,7 @@ def main() -> None:
         print(f"{name}: first render cold {times['cold_median_ms']:.0f} ms (charts {times['cold_charts_median_ms']:.0f} ms), "
               f"warm {times['warm_median_ms']:.0f} ms (charts {times['warm_charts_median_ms']:.0f} ms), medians of {args.repeats}")
     print(f"search: {search_rates['closed_median']:.0f} trials/s alone, {search_rates['open_median']:.0f} with the page open "
-          f"({search_rates['open_over_closed']:.3f}); dashboard and browser used "
+          f"({search_rates['open_over_closed']:.3f}; paired runs: median {search_rates['paired_ratio_median']:.3f}); dashboard and browser used "
           f"{100 * search_rates['dashboard_and_browser_cpu_share_open']:.1f}% of a core meanwhile")
 
 

@@ -213,6 +213,9 @@ function studyPage() {
     ]);
     definitionList($("#options"), Object.entries(study.options).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     $("#answer-text").textContent = study.best ? study.best.arch : "";
+  }
+
+  function renderAnswer(study) {  // after the rest: the picture may need the searched space built
     const answerKey = `${study.best && study.best.trial_id}:${study.stopped}`;
     if (answerKey === state.answerKey) return;  // drawn already
     state.answerKey = answerKey;
@@ -358,6 +361,7 @@ function studyPage() {
     paretoChoices(data);
     liveNote(`${data.trials} trials, updated ${new Date().toLocaleTimeString()}`);
     markReady();
+    renderAnswer(data);
     const shown = performance.now();
     await plotly;
     const charting = performance.now();
