@@ -37,7 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
 sys.path.insert(0, str(REPO / "dashboard" / "tests"))
-from helpers import NAS, charts_drawn, chrome, chromium_missing, cpu_seconds, dashboard, open_page  # noqa: E402
+from dashboard_helpers import NAS, charts_drawn, chrome, chromium_missing, cpu_seconds, dashboard, open_page  # noqa: E402
 
 OPS = ("conv3x3", "conv1x1", "pool", "skip", "none")
 

@@ -82,13 +82,15 @@ class Study:
             return self
         storage = StudyStorage.open(self.path, writer=False)
         try:
-            with reading_study(self.path), storage.reading():
-                meta = storage.meta()
-                if meta.get("created") != self._meta.get("created"):
-                    return Study.read(storage)
-                count, highest = storage.trial_count()
-                last = self._rows[-1].trial_id if self._rows else -1
-                after = list(storage.trials(from_id=last + 1)) if highest is not None and highest > last else []
+            with reading_study(self.path):
+                with storage.reading():  # as short as the reads: the rows are decoded after it
+                    meta = storage.meta()
+                    if meta.get("created") != self._meta.get("created"):
+                        return Study.read(storage)
+                    count, highest = storage.trial_count()
+                    last = self._rows[-1].trial_id if self._rows else -1
+                    fetched = storage.trials(from_id=last + 1) if highest is not None and highest > last else iter(())
+                after = list(fetched)
                 table = None
                 if len(self._rows) + len(after) == count:  # the usual case: the new trials come after the known ones
                     rows = [*self._rows, *after]

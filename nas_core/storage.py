@@ -202,12 +202,16 @@ class StudyStorage:
         return {key: json.loads(value) for key, value in self._select("SELECT key, value FROM meta")}
 
     def trials(self, from_id: int | None = None) -> Iterator[TrialRow]:
-        """The trials in id order; with ``from_id``, only those whose id is at least that."""
+        """The trials in id order; with ``from_id``, only those whose id is at least that. They
+        are read when this is called (inside a :meth:`reading`, say) and decoded as iterated."""
         query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials"
         if from_id is not None:
             query += f" WHERE trial_id >= {int(from_id)}"
-        for trial_id, candidate, result, started, finished, wall in self._select(query + " ORDER BY trial_id"):
-            yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+        fetched = self._select(query + " ORDER BY trial_id")
+        return (
+            TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+            for trial_id, candidate, result, started, finished, wall in fetched
+        )
 
     def trial_count(self) -> tuple[int, int | None]:
         """How many trials are recorded, and the highest id among them (None for none)."""

@@ -3,9 +3,6 @@ hostile strings, a ``nas bench`` result, and files that are neither."""
 
 from __future__ import annotations
 
-import csv
-import itertools
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -17,21 +14,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import nas_core  # noqa: E402
-from helpers import NAS  # noqa: E402
-
-# What a hostile file could put in front of a reader: each would run if the page took it as HTML.
-HOSTILE_NAME = "<img src=x onerror=window.pwned=1>"
-HOSTILE_TOKENS = ("<script>window.pwned=2</script>", "<b>bold</b>", "conv")
-
-
-def hostile_table(path: Path) -> Path:
-    """A benchmark table whose architectures and metric name are markup."""
-    with open(path, "w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["arch", "valid_acc", "test_acc", "cost_seconds", HOSTILE_NAME])
-        for k, (a, b) in enumerate(itertools.product(HOSTILE_TOKENS, repeat=2)):
-            writer.writerow([json.dumps([a, b]), 60 + 3 * k, 59 + 3 * k, 10, 100 - k])
-    return path
+from dashboard_helpers import HOSTILE_NAME, NAS, hostile_table  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 
 import nas_core
-from conftest import HOSTILE_NAME
-from helpers import NAS, chrome, chromium_missing, dashboard, full_screenshot, open_page, wait_for
+from dashboard_helpers import HOSTILE_NAME, NAS, chrome, chromium_missing, dashboard, full_screenshot, open_page, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(os.environ.get("NAS_DASHBOARD_SCREENSHOTS", REPO / "docs" / "screenshots"))

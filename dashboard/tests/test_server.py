@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 import nas_core
-from conftest import HOSTILE_NAME, HOSTILE_TOKENS
-from helpers import NAS, dashboard, get, get_json
+from dashboard_helpers import HOSTILE_NAME, HOSTILE_TOKENS, NAS, dashboard, get, get_json
 
 
 @pytest.fixture(scope="module")

@@ -29,8 +29,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from nas_dashboard.bench import BenchFile
 from nas_dashboard.catalog import Catalog, problem_text
 from nas_dashboard.roots import Refused, Roots
+from nas_dashboard.studies import StudyFile
 
 log = logging.getLogger("nas_dashboard")
 
@@ -94,8 +96,11 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
     catalog = Catalog(roots)
     static = files("nas_dashboard") / "static"
 
+    shell = (static / "page.html").read_text()
+
     def page(name: str) -> Callable[[Request], Awaitable[Response]]:
-        html = (static / name).read_bytes()
+        """The page ``name``: the shell around its body (its script fills it in)."""
+        html = shell.replace("PAGE", name).replace("BODY", (static / f"{name}.body.html").read_text().strip()).encode()
 
         async def endpoint(request: Request) -> Response:  # no thread for a constant page
             return Response(html, media_type="text/html; charset=utf-8", headers={"cache-control": "no-cache"})
@@ -124,12 +129,16 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
     def files_list(request: Request) -> Any:
         return catalog.listing()
 
-    def study(request: Request) -> Any:
+    def whole(request: Request, entry: Callable[[Path], StudyFile | BenchFile]) -> Any:
+        """What a study's or bench file's page shows, or that nothing changed since ``since``."""
         path = requested(request)
-        snapshot = catalog.study(path).snapshot()
+        snapshot = entry(path).snapshot()
         if request.query_params.get("since") == snapshot.version:
             return {"version": snapshot.version, "unchanged": True}
         return {"path": str(path), "name": path.name, **snapshot.page}
+
+    def study(request: Request) -> Any:
+        return whole(request, catalog.study)
 
     def trials(request: Request) -> Any:
         q = request.query_params
@@ -157,19 +166,15 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
 
     def bench(request: Request) -> Any:
-        path = requested(request)
-        snapshot = catalog.bench(path).snapshot()
-        if request.query_params.get("since") == snapshot.version:
-            return {"version": snapshot.version, "unchanged": True}
-        return {"path": str(path), "name": path.name, **snapshot.page}
+        return whole(request, catalog.bench)
 
     def vendor_plotly(request: Request) -> Response:
         return FileResponse(plotly_js(), media_type="text/javascript", headers={"cache-control": "max-age=86400"})
 
     routes = [
-        Route("/", page("index.html")),
-        Route("/study", page("study.html")),
-        Route("/bench", page("bench.html")),
+        Route("/", page("index")),
+        Route("/study", page("study")),
+        Route("/bench", page("bench")),
         Route("/api/files", api(files_list)),
         Route("/api/study", api(study)),
         Route("/api/study/trials", api(trials)),

@@ -1,8 +1,10 @@
 """Running ``nas dashboard`` as users do (a process of its own) and a real headless Chromium on
-it; shared by the tests and ``benchmarks/dashboard_load.py``."""
+it, and files of hostile strings to show; shared by the tests and ``benchmarks/dashboard_load.py``."""
 
 from __future__ import annotations
 
+import csv
+import itertools
 import json
 import os
 import shutil
@@ -15,6 +17,21 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+# What a hostile file could put in front of a reader: each would run if the page took it as HTML.
+HOSTILE_NAME = "<img src=x onerror=window.pwned=1>"
+HOSTILE_TOKENS = ("<script>window.pwned=2</script>", "<b>bold</b>", "conv")
+
+
+def hostile_table(path: Path) -> Path:
+    """A benchmark table whose architectures and metric name are markup."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["arch", "valid_acc", "test_acc", "cost_seconds", HOSTILE_NAME])
+        for k, (a, b) in enumerate(itertools.product(HOSTILE_TOKENS, repeat=2)):
+            writer.writerow([json.dumps([a, b]), 60 + 3 * k, 59 + 3 * k, 10, 100 - k])
+    return path
+
 
 NAS = shutil.which("nas") or str(Path(sys.executable).with_name("nas"))
 CHROMIUM = os.environ.get("NAS_CHROMIUM", "/usr/bin/chromium")
