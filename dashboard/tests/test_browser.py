@@ -99,30 +99,34 @@ def test_a_study_sorts_its_table_and_draws_a_trial_and_its_answer(driver: Any, u
 
 
 def test_a_study_updates_while_a_search_writes_it(driver: Any, url: str, shown: Path) -> None:
-    db = shown / "live.db"
+    """A real search holds after 5 trials (until a gate file exists, however loaded the machine),
+    the page shows them and the search running, then the rest arrive while the page is open."""
+    db, gate = shown / "live.db", shown.parent / "live.gate"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "tests"), os.environ.get("PYTHONPATH", "")])}
     search = subprocess.Popen([NAS, "search", "--plugin", "random", "--plugin", "nastest_plugins.slow", "--benchmark", "nb201",
-                               "--dataset", "cifar10", "--budget", "30", "--slow-seconds", "0.3", "--storage", str(db), "--quiet"],
+                               "--dataset", "cifar10", "--budget", "30", "--slow-seconds", "0.15", "--slow-hold-at", "5",
+                               "--slow-gate", str(gate), "--storage", str(db), "--quiet"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)  # fmt: skip
     try:
-        wait_for(lambda: db.exists() and _trials(db) >= 1, timeout=60, what="the search's first trial")
+        wait_for(lambda: db.exists() and _trials(db) == 5, timeout=60, what="the search's first 5 trials")
 
         def shown_trials() -> int:
             note = driver.find_element("css selector", "#live").text
             return int(note.split()[0]) if note.split() and note.split()[0].isdigit() else -1
 
         open_page(driver, page(url, "study", db))
-        first = shown_trials()
-        assert driver.find_element("css selector", "#state").text == "running" and first >= 1
-        wait_for(lambda: shown_trials() > first, timeout=30, what="the trial count to grow")
+        assert shown_trials() == 5 and driver.find_element("css selector", "#state").text == "running"
         full_screenshot(driver, SCREENSHOTS / "live.png")
-        assert search.wait(timeout=60) == 0, search.stderr.read() if search.stderr else ""
-        wait_for(lambda: driver.find_element("css selector", "#state").text == "finished", timeout=30, what="the finished state")
-        assert shown_trials() == 30
+        gate.touch()
+        wait_for(lambda: shown_trials() > 5, timeout=60, what="the trial count to grow")
+        assert search.wait(timeout=120) == 0, search.stderr.read() if search.stderr else ""
+        wait_for(lambda: driver.find_element("css selector", "#state").text == "finished" and shown_trials() == 30, timeout=60,
+                 what="all 30 trials and the finished state")  # fmt: skip
     finally:
         search.kill()
         search.wait()
         db.unlink(missing_ok=True)  # the folder is shared with the other tests
+        gate.unlink(missing_ok=True)
 
 
 def _trials(db: Path) -> int:
