@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): constraints.txt pyproject.toml cli/pyproject.toml $(wildcard plugins/*/pyproject.toml) $(wildcard data/*/pyproject.toml)
+$(STAMP): constraints.txt pyproject.toml cli/pyproject.toml dashboard/pyproject.toml $(wildcard plugins/*/pyproject.toml) $(wildcard data/*/pyproject.toml)
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU wheel on this machine (a plain "torch" pulls the CUDA build)
 	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bohb,plot,onnx,graph,dask,nb201]" -e ./cli $(addprefix -e ./,$(PLUGINS) $(DATA))
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,bohb,plot,onnx,graph,dask,nb201]" -e ./cli -e "./dashboard[test]" \
+		$(addprefix -e ./,$(PLUGINS) $(DATA))
 	touch $(STAMP)
 
 # The main job: regularized evolution over MLPs on the bundled digits data, 150 s of training.

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from nas_core.append_log import AppendLog
 from nas_core.architecture import Architecture
 from nas_core.budget import Budget, BudgetStatus, Usage, budget_status
+from nas_core.comparison import RegretBand, regret_bands
 from nas_core.config import Config, RunSpec, stable_seed
 from nas_core.datasets.base import Dataset, split_and_standardize
 from nas_core.errors import ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError
@@ -35,6 +36,7 @@ from nas_core.graph import canonical_hash as canonical_cell_hash
 from nas_core.hookspecs import hookimpl
 from nas_core.options import OptionGroup
 from nas_core.registry import DatasetRequest, Registry
+from nas_core.pareto import pareto_mask
 from nas_core.report import summarize
 from nas_core.launch import search
 from nas_core.recorded import Study, load_study
@@ -130,6 +132,8 @@ __all__ = [
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
     "search", "load_study", "Study", "TrialTable", "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
+    # nas bench results and Pareto fronts, as nas plot draws them
+    "regret_bands", "RegretBand", "pareto_mask",
     # an exported model run on raw rows or samples
     "ExportedModel", "load_exported",
     "TrainEstimator", "TrainSettings",

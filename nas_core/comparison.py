@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from typing import Any
 
+import numpy as np
+
 from nas_core.tables.base import Benchmark
 from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
@@ -205,3 +207,49 @@ def _mean(values: Sequence[float]) -> float | None:
 
 def _std(values: Sequence[float]) -> float | None:
     return statistics.pstdev(values) if len(values) > 1 else (0.0 if values else None)
+
+
+GRID_POINTS = 300  # points of the common time grid on which the runs' curves are averaged
+
+
+@dataclass(frozen=True)
+class RegretBand:
+    """One plugin set's mean regret over simulated search time and its 95% band (of the mean)."""
+
+    label: str
+    runs: int
+    seconds: tuple[float, ...]
+    mean: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+def regret_bands(result: Mapping[str, Any]) -> list[RegretBand]:
+    """What ``nas plot`` draws of a ``nas bench`` result: per plugin set, the mean regret (the
+    table's best validation accuracy minus each run's best so far) on a log-spaced grid of
+    simulated time, with mean +- 1.96 standard errors. A point is kept where at least half of the
+    set's runs have a best already (a run has none before its first query)."""
+    optimum = result["optimum"]["valid_acc"]
+    runs_by_set = result["runs"]
+    horizon = max((r["curve"]["cost"][-1] for rs in runs_by_set.values() for r in rs if r["curve"]["cost"]), default=1.0)
+    grid = np.geomspace(max(horizon / 1000, 1e-3), horizon, GRID_POINTS)
+    bands = []
+    for label, runs in runs_by_set.items():
+        curves = np.array([optimum - _step_values(r["curve"]["cost"], r["curve"]["valid"], grid) for r in runs if r["curve"]["cost"]])
+        if curves.size == 0:
+            continue
+        count = np.sum(~np.isnan(curves), axis=0)
+        defined = count >= max(1, len(curves) // 2)
+        kept, count = curves[:, defined], count[defined]
+        mean = np.nanmean(kept, axis=0)
+        half = 1.96 * np.nanstd(kept, axis=0) / np.sqrt(count)
+        bands.append(RegretBand(label, len(runs), tuple(grid[defined].tolist()), tuple(mean.tolist()),
+                                tuple((mean - half).tolist()), tuple((mean + half).tolist())))  # fmt: skip
+    return bands
+
+
+def _step_values(xs: Sequence[float], ys: Sequence[float | None], grid: np.ndarray) -> np.ndarray:
+    """Value of a best-so-far step function at each grid point (NaN before its first point)."""
+    idx = np.searchsorted(np.asarray(xs), grid, side="right") - 1
+    values = np.asarray(ys, dtype=float)[np.clip(idx, 0, None)]
+    return np.where(idx >= 0, values, np.nan)

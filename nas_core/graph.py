@@ -46,6 +46,13 @@ class CellGraph:
     def successors(self, node: int) -> list[int]:
         return [j for j in range(node + 1, self.num_nodes) if self.adjacency[node][j]]
 
+    def depths(self) -> list[int]:
+        """Each node's longest path from a node without inputs: the column a drawing puts it in."""
+        depth = [0] * self.num_nodes
+        for node in range(self.num_nodes):  # topologically ordered
+            depth[node] = max((depth[p] + 1 for p in self.predecessors(node)), default=0)
+        return depth
+
 
 def canonical_hash(ops: Sequence[str], edges: Sequence[tuple[int, int]]) -> str:
     """A string equal for isomorphic node-labelled DAGs (multi-edges allowed).

@@ -134,23 +134,37 @@ def pareto_front(rows: Sequence[TrialRow], axes: Sequence[Axis], where: str = "t
 
 
 def non_dominated(points: Sequence[Point], axes: Sequence[Axis]) -> list[Point]:
-    """The points no other point dominates, best first on the first axis.
+    """The points no other point dominates, best first on the first axis."""
+    order = sorted(range(len(points)), key=lambda i: _gains(points[i].values, [a.maximize for a in axes]), reverse=True)
+    on = pareto_mask([p.values for p in points], [a.maximize for a in axes])
+    return [points[i] for i in order if on[i]]
 
-    Taken best first in lexicographic order, a point can only be dominated by one before it, and
-    if any earlier point dominates it, an earlier point on the front does: so each point is
-    compared with the front found so far only.
+
+def pareto_mask(values: Sequence[Sequence[float]], maximize: Sequence[bool]) -> list[bool]:
+    """For each row of ``values`` (one value per axis), whether no other row is at least as good
+    on every axis and better on one; ``maximize`` gives each axis' direction. Rows equal on every
+    axis do not dominate each other.
+
+    Taken best first in lexicographic order, a row can only be dominated by one before it, and
+    if any earlier row dominates it, an earlier row on the front does: so each row is compared
+    with the front found so far only.
     """
-    signs = [1.0 if axis.maximize else -1.0 for axis in axes]
+    gains = [_gains(row, maximize) for row in values]
+    front: list[int] = []
+    for i in sorted(range(len(gains)), key=gains.__getitem__, reverse=True):
+        if not any(_dominates(gains[j], gains[i]) for j in front):
+            front.append(i)
+    on = [False] * len(gains)
+    for i in front:
+        on[i] = True
+    return on
 
-    def gains(point: Point) -> tuple[float, ...]:  # larger is better on every axis
-        return tuple(sign * value for sign, value in zip(signs, point.values))
 
-    front: list[tuple[Point, tuple[float, ...]]] = []
-    for point in sorted(points, key=gains, reverse=True):
-        mine = gains(point)
-        if not any(_dominates(theirs, mine) for _, theirs in front):
-            front.append((point, mine))
-    return [point for point, _ in front]
+def _gains(row: Sequence[float], maximize: Sequence[bool]) -> tuple[float, ...]:
+    """The row with every axis turned so that larger is better."""
+    if len(row) != len(maximize):
+        raise ValueError(f"{len(row)} values for {len(maximize)} axes")
+    return tuple(value if up else -value for value, up in zip(row, maximize))
 
 
 def _dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

@@ -2,13 +2,14 @@
 :func:`load_study` opens from a study file.
 
 A :class:`Study` is a snapshot of the file when it was read, taken without the writer's lock:
-a study that another process is still writing can be loaded, and loading it again reads the
-trials recorded since. Its table (``to_pandas``, ``table``) needs no plugin; its trials and
+a study that another process is still writing can be loaded, and :meth:`Study.refresh` reads
+the trials recorded since (only those: watching a long search stays cheap). Its table (``to_pandas``, ``table``) needs no plugin; its trials and
 answer are decoded by the searched space, which loads the plugins the search used.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -18,10 +19,10 @@ from nas_core.architecture import Architecture
 from nas_core.config import RunSpec
 from nas_core.errors import NasError, reading_study
 from nas_core.preparation import study_space
-from nas_core.report import answer_row
+from nas_core.report import answer_row, summarize_rows
 from nas_core.spaces.base import SearchSpace
-from nas_core.storage import MEMORY, StudyStorage, TrialRow
-from nas_core.trial_table import TrialTable, trial_table
+from nas_core.storage import MEMORY, StudyStorage, TrialRow, held_by_a_writer
+from nas_core.trial_table import TrialTable, extend_table, trial_table
 from nas_core.types import Candidate, Result, Trial
 
 if TYPE_CHECKING:
@@ -43,13 +44,17 @@ class Study:
         meta: dict[str, Any],
         rows: Sequence[TrialRow],
         space: SearchSpace | None = None,
+        running: bool | None = False,
     ) -> None:
         self.path = path  # None for a search that kept its study in memory
         self.spec = spec
         self.stopped: str | None = meta.get("stopped")  # why the search ended, once it has
+        # whether a search was writing the file when it was read (None: the system does not say)
+        self.running = running
         self._meta = meta
         self._rows = tuple(rows)
         self._space = space
+        self._table: TrialTable | None = None  # built on first use
 
     @classmethod
     def read(cls, storage: StudyStorage, space: SearchSpace | None = None) -> Study:
@@ -58,7 +63,54 @@ class Study:
             meta = storage.meta()
             spec = RunSpec.from_dict(meta["spec"])
             rows = list(storage.trials())
-        return cls(None if storage.path == MEMORY else storage.path, spec, meta, rows, space)
+        return cls._of(storage, spec, meta, rows, space)
+
+    @classmethod
+    def _of(cls, storage: StudyStorage, spec: RunSpec, meta: dict[str, Any], rows: Sequence[TrialRow],
+            space: SearchSpace | None) -> Study:  # fmt: skip
+        if storage.path == MEMORY:
+            return cls(None, spec, meta, rows, space)
+        return cls(storage.path, spec, meta, rows, space, held_by_a_writer(storage.path))
+
+    def refresh(self) -> Study:
+        """The study as its file holds it now, read without the writer's lock like
+        :func:`load_study`. Only the trials recorded since this snapshot are read; the others are
+        kept as read (a trial never changes once recorded), and so is the part of the table built
+        from them. A file that holds another study now (made anew at the same path) is read
+        whole. A study kept in memory is returned as it is."""
+        if self.path is None:
+            return self
+        storage = StudyStorage.open(self.path, writer=False)
+        try:
+            with reading_study(self.path):
+                with storage.reading():  # as short as the reads: the rows are decoded after it
+                    meta = storage.meta()
+                    if meta.get("created") != self._meta.get("created"):
+                        return Study.read(storage)
+                    count, highest = storage.trial_count()
+                    last = self._rows[-1].trial_id if self._rows else -1
+                    fetched = storage.trials(from_id=last + 1) if highest is not None and highest > last else iter(())
+                after = list(fetched)
+                table = None
+                if len(self._rows) + len(after) == count:  # the usual case: the new trials come after the known ones
+                    rows = [*self._rows, *after]
+                    if self._table is not None:
+                        table = extend_table(self._table, after)
+                else:  # a trial recorded out of id order (parallel workers): find the new ones by id
+                    known = {row.trial_id for row in self._rows}
+                    recorded = storage.trial_ids()
+                    if not known.issubset(recorded):
+                        return Study.read(storage)
+                    new = sorted(set(recorded) - known)
+                    rows = sorted([*self._rows, *(r for r in storage.trials(from_id=new[0]) if r.trial_id not in known)],
+                                  key=lambda row: row.trial_id)  # fmt: skip
+                spec = RunSpec.from_dict(meta["spec"])
+            built = self.__dict__.get("space", self._space)  # the searched space, if built already
+            study = Study._of(storage, spec, meta, rows, built if spec == self.spec else None)
+            study._table = table
+            return study
+        finally:
+            storage.close()
 
     @cached_property
     def space(self) -> SearchSpace:
@@ -70,10 +122,19 @@ class Study:
     def trials(self) -> list[Trial]:
         """Every recorded trial, in trial order, its architecture decoded by the searched space."""
         with reading_study(self.path or MEMORY):
-            return [
-                Trial(Candidate.from_dict(row.candidate, self.space.decode), Result.from_dict(row.result), row.started, row.finished)
-                for row in self._rows
-            ]
+            return [self._decoded(row) for row in self._rows]
+
+    def trial(self, trial_id: int) -> Trial:
+        """The trial of this id, decoding its architecture alone (a viewer of one trial of a
+        long study need not decode them all); KeyError when the study has no such trial."""
+        found = bisect.bisect_left(self._rows, trial_id, key=lambda row: row.trial_id)
+        if found == len(self._rows) or self._rows[found].trial_id != trial_id:
+            raise KeyError(f"no trial {trial_id} in {self.path or 'the study'}")
+        with reading_study(self.path or MEMORY):
+            return self._decoded(self._rows[found])
+
+    def _decoded(self, row: TrialRow) -> Trial:
+        return Trial(Candidate.from_dict(row.candidate, self.space.decode), Result.from_dict(row.result), row.started, row.finished)
 
     @property
     def best(self) -> Trial | None:
@@ -82,7 +143,7 @@ class Study:
         _, row = self._answer
         if row is None:
             return None
-        return next(trial for trial in self.trials if trial.trial_id == row.trial_id)
+        return self.trial(row.trial_id)
 
     @property
     def answer(self) -> Architecture | None:
@@ -98,10 +159,17 @@ class Study:
         with reading_study(self.path or MEMORY):
             return answer_row(self._meta, list(self._rows))
 
+    def summary(self) -> dict[str, Any]:
+        """What :func:`nas_core.summarize` says of the file (``nas show --json``), for this snapshot."""
+        with reading_study(self.path or MEMORY):
+            return summarize_rows(self.path or MEMORY, self._meta, list(self._rows))
+
     def table(self) -> TrialTable:
         """Every trial as a row of plain values: the columns of ``nas trials``."""
-        with reading_study(self.path or MEMORY):
-            return trial_table(self._rows)
+        if self._table is None:
+            with reading_study(self.path or MEMORY):
+                self._table = trial_table(self._rows)
+        return self._table
 
     def to_pandas(self) -> pandas.DataFrame:
         """One row per trial, the columns of ``nas trials`` (needs ``pip install 'nas-core[pandas]'``)."""

@@ -64,13 +64,16 @@ def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def summarize_storage(storage: StudyStorage) -> dict[str, Any]:
-    meta = storage.meta()
-    rows = list(storage.trials())
+    return summarize_rows(storage.path, storage.meta(), list(storage.trials()))
+
+
+def summarize_rows(path: str, meta: Mapping[str, Any], rows: list[TrialRow]) -> dict[str, Any]:
+    """The summary of a study whose meta and trial rows have been read."""
     spec = RunSpec.from_dict(meta["spec"])
     statuses = Counter(row.result["status"] for row in rows)
     best = best_row(rows)
     return {
-        "storage": storage.path,
+        "storage": path,
         "trials": len(rows),
         "status_counts": dict(statuses),
         "constraints": list(spec.constraints),

@@ -22,6 +22,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,17 @@ class StudyStorage:
             self._lock_fd = None
 
     # -- reading ---------------------------------------------------------------------------------
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """The reads inside see one state of the file (a search's commits meanwhile are not
+        seen): one read transaction, which in WAL mode never holds the writer up."""
+        self._select("BEGIN")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
     def _select(self, query: str) -> list[tuple[Any, ...]]:
         try:
             return self._conn.execute(query).fetchall()
@@ -189,10 +201,26 @@ class StudyStorage:
     def meta(self) -> dict[str, Any]:
         return {key: json.loads(value) for key, value in self._select("SELECT key, value FROM meta")}
 
-    def trials(self) -> Iterator[TrialRow]:
-        query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials ORDER BY trial_id"
-        for trial_id, candidate, result, started, finished, wall in self._select(query):
-            yield TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+    def trials(self, from_id: int | None = None) -> Iterator[TrialRow]:
+        """The trials in id order; with ``from_id``, only those whose id is at least that. They
+        are read when this is called (inside a :meth:`reading`, say) and decoded as iterated."""
+        query = "SELECT trial_id, candidate, result, started, finished, wall_seconds FROM trials"
+        if from_id is not None:
+            query += f" WHERE trial_id >= {int(from_id)}"
+        fetched = self._select(query + " ORDER BY trial_id")
+        return (
+            TrialRow(trial_id, json.loads(candidate), json.loads(result), started, finished, wall)
+            for trial_id, candidate, result, started, finished, wall in fetched
+        )
+
+    def trial_count(self) -> tuple[int, int | None]:
+        """How many trials are recorded, and the highest id among them (None for none)."""
+        ((count, highest),) = self._select("SELECT count(*), max(trial_id) FROM trials")
+        return count, highest
+
+    def trial_ids(self) -> list[int]:
+        """The ids of the recorded trials (read from the table's key alone: cheap)."""
+        return [trial_id for (trial_id,) in self._select("SELECT trial_id FROM trials")]
 
     def artifacts(self) -> tuple[int, dict[str, bytes]] | None:
         """The kept artifacts (the best trial's) and whose they are, or None."""
@@ -340,6 +368,35 @@ def _roll_back_hot_journal(path: str) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
     finally:
         conn.close()
+
+
+def held_by_a_writer(path: str | os.PathLike[str]) -> bool | None:
+    """Whether a search holds the study file's lock now, read from the kernel's list of locks
+    (``/proc/locks``, Linux) without touching the lock itself: trying to take it, even shared and
+    for a moment, could make a search that starts at that moment refuse the file. None where the
+    kernel does not say (another system)."""
+    try:
+        stat = os.stat(path)
+        with open("/proc/locks") as handle:
+            locks = handle.read().splitlines()
+    except OSError:
+        return None
+    wanted = (os.major(stat.st_dev), os.minor(stat.st_dev), stat.st_ino)
+    for line in locks:
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE 3371 fe:00:2148552 0 EOF" (blocked waiters have "->" after the number)
+        if len(fields) < 6 or "FLOCK" not in fields[:3]:
+            continue
+        device = next((f for f in fields if f.count(":") == 2), None)
+        if device is None:
+            continue
+        major, minor, inode = device.split(":")
+        try:
+            if (int(major, 16), int(minor, 16), int(inode)) == wanted:
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _check_header(path: str) -> None:

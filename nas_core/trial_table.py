@@ -17,6 +17,7 @@ from nas_core.storage import TrialRow
 # when it ran (unix seconds; ``wall_seconds``: the search's wall clock when it was recorded)
 LEADING = ("trial_id", "status", "arch", "fidelity", "objective")
 TRAILING = ("cost_seconds", "origin", "started", "finished", "wall_seconds", "error")
+RESERVED = frozenset(LEADING + TRAILING)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,25 @@ def architecture_text(arch: Mapping[str, Any]) -> str:
 def trial_table(rows: Iterable[TrialRow]) -> TrialTable:
     rows = list(rows)
     names = dict.fromkeys(name for row in rows for name in row.result.get("metrics") or {})
-    reserved = set(LEADING) | set(TRAILING)
-    columns = {name: f"metric_{name}" if name in reserved else name for name in names}
+    columns = {name: f"metric_{name}" if name in RESERVED else name for name in names}
     records = tuple(_record(row, columns) for row in rows)
     return TrialTable((*LEADING, *columns.values(), *TRAILING), tuple(columns.values()), records)
+
+
+def extend_table(table: TrialTable, rows: Iterable[TrialRow]) -> TrialTable | None:
+    """``table`` with ``rows`` (recorded after its own) appended, sharing its records; None when
+    a row reports a metric the table has no column for (build the table anew then)."""
+    rows = list(rows)
+    columns = {_metric_name(column): column for column in table.metrics}
+    if any(name not in columns for row in rows for name in row.result.get("metrics") or {}):
+        return None
+    return TrialTable(table.columns, table.metrics, table.records + tuple(_record(row, columns) for row in rows))
+
+
+def _metric_name(column: str) -> str:
+    """The metric a column shows (the inverse of the ``metric_`` prefix of :func:`trial_table`)."""
+    name = column.removeprefix("metric_")
+    return name if name != column and name in RESERVED else column
 
 
 def _record(row: TrialRow, metric_columns: Mapping[str, str]) -> dict[str, Any]:

@@ -85,3 +85,20 @@ def test_a_relative_data_folder_is_stored_absolute(tmp_path: Path, monkeypatch: 
     assert StudyBest.read(study).spec.data_dir == str(tmp_path / "work" / "data")
     drawn = nas("draw", str(study), "-o", str(tmp_path / "cell.png"), cwd=tmp_path)
     assert drawn.returncode == 0, drawn.stderr
+
+
+def test_commands_other_distributions_add_are_loaded_when_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The entry-point group nas.commands: a command that fails to import is one line naming its
+    distribution; nas dashboard, not installed, says where it comes from."""
+    from importlib.metadata import EntryPoint
+
+    from nas_cli import main as cli_main
+
+    broken = EntryPoint("broken", "nas_no_such_module:command", cli_main.COMMANDS_GROUP)
+    monkeypatch.setattr(cli_main, "_added_commands", lambda: {"broken": broken})
+    assert cli_main.main(["broken"]) == 1
+    assert one_error_line(capsys.readouterr().err).startswith(
+        "error: the command 'nas broken' of nas_no_such_module:command fails to import: ModuleNotFoundError")
+    assert cli_main.main(["dashboard", "runs"]) == 2
+    assert one_error_line(capsys.readouterr().err).startswith(
+        "error: 'nas dashboard' comes with the nas-dashboard distribution, which is not installed: pip install nas-dashboard")

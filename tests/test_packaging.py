@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PYPROJECTS = [REPO / "pyproject.toml", REPO / "cli" / "pyproject.toml", *sorted(REPO.glob("plugins/*/pyproject.toml")),
-              *sorted(REPO.glob("data/*/pyproject.toml"))]  # fmt: skip
+PYPROJECTS = [REPO / "pyproject.toml", REPO / "cli" / "pyproject.toml", REPO / "dashboard" / "pyproject.toml",
+              *sorted(REPO.glob("plugins/*/pyproject.toml")), *sorted(REPO.glob("data/*/pyproject.toml"))]  # fmt: skip
 CAPPED = {"torch": "3", "smac": "3", "configspace": "2"}  # below the next major of the tested version
 CORE_SERIES = ">=0.1,<0.2"
 IGNORE = shutil.ignore_patterns("__pycache__", "build", "*.egg-info")

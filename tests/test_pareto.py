@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import nas_core
+
 from cli_helpers import nas, nas_json
 from nas_core.errors import ConfigError
 from nas_core.pareto import Axis, Point, non_dominated, parse_axes, study_front
@@ -110,3 +112,26 @@ def test_search_help_and_bad_constraints(tmp_path: Path) -> None:
     unknown = nas(*base, str(tmp_path / "b.db"), "--constraint", "paramz<=1")
     assert unknown.returncode == 2 and "benchmark nb201 reports no such metric" in unknown.stderr
     assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
+
+
+def _dominated(i: int, rows: list[tuple[float, float]], maximize: tuple[bool, bool]) -> bool:
+    sign = [1 if up else -1 for up in maximize]
+    mine = [s * v for s, v in zip(sign, rows[i])]
+    return any(all(s * v >= m for s, v, m in zip(sign, other, mine)) and other != rows[i] for other in rows)
+
+
+@pytest.mark.parametrize("maximize", [(True, True), (True, False), (False, True), (False, False)])
+def test_pareto_mask_is_exactly_the_rows_nothing_dominates(maximize: tuple[bool, bool]) -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        n = int(rng.integers(1, 40))
+        rows = [tuple(map(float, row)) for row in rng.integers(0, 8, (n, 2))]  # few values: many ties
+        assert nas_core.pareto_mask(rows, maximize) == [not _dominated(i, rows, maximize) for i in range(n)]
+
+
+def test_pareto_mask_keeps_equal_rows_together_and_a_better_one_removes_them() -> None:
+    assert nas_core.pareto_mask([(1.0, 2.0), (1.0, 2.0)], (True, True)) == [True, True]
+    assert nas_core.pareto_mask([(1.0, 2.0), (1.0, 2.0), (1.0, 3.0)], (True, True)) == [False, False, True]
+    assert nas_core.pareto_mask([], (True, False)) == []
+    with pytest.raises(ValueError, match="1 values for 2 axes"):
+        nas_core.pareto_mask([(1.0,)], (True, True))

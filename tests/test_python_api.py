@@ -15,6 +15,7 @@ import pytest
 import nas_core
 from cli_helpers import nas, nas_json, popen
 from nas_core import ConfigError, NasError, StorageError
+from nas_core.storage import StudyStorage
 
 REPO = Path(__file__).resolve().parents[1]
 NB201 = {"benchmark": "nb201", "dataset": "cifar10"}
@@ -138,7 +139,8 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
             assert time.monotonic() < deadline and search.poll() is None, search.stderr.read() if search.stderr else ""
             time.sleep(0.05)
         study = nas_core.load_study(db)
-        assert len(study.trials) == 5 and study.stopped is None
+        assert len(study.trials) == 5 and study.stopped is None and study.running is True
+        assert len(study.table().records) == 5  # built: a refresh extends it with the new trials
         listed = nas("trials", str(db), "--format", "json")
         assert listed.returncode == 0 and len(json.loads(listed.stdout)) == 5, listed.stderr
         gate.touch()
@@ -147,6 +149,38 @@ def test_a_running_search_can_be_loaded_and_listed(tmp_path: Path) -> None:
         search.kill()
         search.wait()
     assert len(nas_core.load_study(db).trials) == 12
+    refreshed = study.refresh()  # reads the 7 trials recorded since, keeps the 5 it had
+    assert [t.trial_id for t in refreshed.trials] == list(range(12)) and refreshed.running is False
+    assert refreshed.stopped.startswith("budget spent") and study.stopped is None
+    assert refreshed.summary() == nas_core.summarize(db)
+    assert refreshed.table() == nas_core.load_study(db).table()
+    assert refreshed.trial(9) == refreshed.trials[9]
+    with pytest.raises(KeyError, match="no trial 12"):
+        refreshed.trial(12)
+
+
+def test_refresh_finds_trials_recorded_out_of_id_order(tmp_path: Path) -> None:
+    """Parallel workers record trials in the order they finish, so ids can arrive below others."""
+    db = tmp_path / "s.db"
+    nas_core.search("random", **NB201, budget=8, seed=1, storage=db)
+    whole = nas_core.load_study(db)
+    storage = StudyStorage.open(db, writer=False)
+    rows = list(storage.trials())
+    storage.close()
+    early = nas_core.Study(str(db), whole.spec, {"created": whole._meta["created"]}, [rows[i] for i in (0, 1, 4)])
+    early.table()
+    refreshed = early.refresh()
+    assert [t.trial_id for t in refreshed.trials] == list(range(8)) and refreshed.table() == whole.table()
+
+
+def test_refresh_reads_a_study_made_anew_at_the_same_path_whole(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    nas_core.search("random", **NB201, budget=6, seed=1, storage=db)
+    old = nas_core.load_study(db)
+    db.unlink()
+    nas_core.search("evolution", **NB201, budget=8, seed=2, storage=db)
+    new = old.refresh()
+    assert new.spec.plugins == ("evolution",) and new.table() == nas_core.load_study(db).table()
 
 
 def _trials(db: Path) -> int:

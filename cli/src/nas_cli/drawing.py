@@ -63,11 +63,8 @@ def draw_chain(labels: Sequence[str], title: str, output: Path) -> None:
 
 def draw_graph(graph: CellGraph, title: str, output: Path) -> None:
     """A node-op DAG in layers by longest path from the input."""
-    depth = [0] * graph.num_nodes
-    for node in range(graph.num_nodes):
-        depth[node] = max((depth[p] + 1 for p in graph.predecessors(node)), default=0)
     layers: dict[int, list[int]] = {}
-    for node, d in enumerate(depth):
+    for node, d in enumerate(graph.depths()):
         layers.setdefault(d, []).append(node)
     position = {n: (d * 2.5, k - (len(layers[d]) - 1) / 2) for d, nodes in layers.items() for k, n in enumerate(nodes)}
     fig, ax = plt.subplots(figsize=(2.2 * len(layers) + 1, 1.2 * max(len(v) for v in layers.values()) + 1.5))

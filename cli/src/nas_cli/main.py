@@ -16,17 +16,57 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import click
 
 from nas_cli.commands import bench, draw, export, plot, plugins, retrain, retrain_bench, search, show, trials
-from nas_core.errors import ConfigError, NasError
+from nas_core.errors import ConfigError, NasError, PluginError
 
 DEBUG_ENV = "NAS_DEBUG"
+# Distributions add sub-commands through this entry-point group (a click command each), so that
+# what needs heavy dependencies of its own (a web server) stays out of the core and this CLI.
+COMMANDS_GROUP = "nas.commands"
+# sub-commands of nas's own distributions that are installed separately, and where they come from
+OPTIONAL_COMMANDS = {"dashboard": "nas-dashboard"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@cache
+def _added_commands() -> dict[str, EntryPoint]:
+    return {point.name: point for point in entry_points(group=COMMANDS_GROUP)}
+
+
+class CommandGroup(click.Group):
+    """The built-in commands, and those installed distributions add (loaded when named)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_added_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        point = _added_commands().get(cmd_name) if command is None else None
+        if point is None:
+            return command
+        try:
+            loaded = point.load()
+        except Exception as exc:  # noqa: BLE001 - any import failure of a third party's command
+            where = point.dist.name if point.dist is not None else point.value
+            raise PluginError(f"the command 'nas {cmd_name}' of {where} fails to import: {type(exc).__name__}: {exc}") from None
+        if not isinstance(loaded, click.Command):
+            raise PluginError(f"the entry point 'nas {cmd_name}' ({point.value}) is not a click command")
+        return loaded
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else None
+        if name in OPTIONAL_COMMANDS and self.get_command(ctx, name) is None:
+            raise click.UsageError(f"'nas {name}' comes with the {OPTIONAL_COMMANDS[name]} distribution, which is not installed: "
+                                   f"pip install {OPTIONAL_COMMANDS[name]}")  # fmt: skip
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nas-cli", prog_name="nas")
 @click.option("--debug", is_flag=True, help=f"Show the full traceback of an unexpected error (or set {DEBUG_ENV}=1).")
 def cli(debug: bool) -> None:

@@ -12,38 +12,18 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from nas_core.comparison import regret_bands  # noqa: E402
 from nas_core.pareto import ParetoFront  # noqa: E402
-
-GRID_POINTS = 300
-
-
-def step_values(xs: Sequence[float], ys: Sequence[float], grid: np.ndarray) -> np.ndarray:
-    """Value of a best-so-far step function at each grid point (NaN before its first point)."""
-    idx = np.searchsorted(np.asarray(xs), grid, side="right") - 1
-    values = np.asarray(ys, dtype=float)[np.clip(idx, 0, None)]
-    return np.where(idx >= 0, values, np.nan)
 
 
 def plot_bench_regret(results: Sequence[dict[str, Any]], output: Path) -> None:
     """Mean regret (to the table's best validation accuracy) over simulated time, 95% bands."""
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for result in results:
-        optimum = result["optimum"]["valid_acc"]
-        runs_by_set = result["runs"]
-        horizon = max((r["curve"]["cost"][-1] for rs in runs_by_set.values() for r in rs if r["curve"]["cost"]), default=1.0)
-        grid = np.geomspace(max(horizon / 1000, 1e-3), horizon, GRID_POINTS)
-        for label, runs in runs_by_set.items():
-            curves = np.array([optimum - step_values(r["curve"]["cost"], r["curve"]["valid"], grid) for r in runs if r["curve"]["cost"]])
-            if curves.size == 0:
-                continue
-            count = np.sum(~np.isnan(curves), axis=0)
-            defined = count >= max(1, len(curves) // 2)  # a run has no best before its first query
-            grid_d, curves_d, count_d = grid[defined], curves[:, defined], count[defined]
-            mean = np.nanmean(curves_d, axis=0)
-            half = 1.96 * np.nanstd(curves_d, axis=0) / np.sqrt(count_d)
-            name = f"{label} ({result['dataset']})" if len(results) > 1 else label
-            line = ax.plot(grid_d, mean, label=f"{name}, n={len(runs)}")[0]
-            ax.fill_between(grid_d, mean - half, mean + half, color=line.get_color(), alpha=0.2)
+        for band in regret_bands(result):
+            name = f"{band.label} ({result['dataset']})" if len(results) > 1 else band.label
+            line = ax.plot(band.seconds, band.mean, label=f"{name}, n={band.runs}")[0]
+            ax.fill_between(band.seconds, band.low, band.high, color=line.get_color(), alpha=0.2)
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("simulated search time [s]")
