@@ -66,7 +66,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
     from nas_core.networks.mixed import MixedOp, sample_paths
     from nas_core.networks.nb201 import Cell as NB201CellModule
     from nas_core.networks.nb201 import NB201Network, ResidualReduction
-    from nas_core.smac_search import OrderedLocalAndSortedRandomSearch
+    from nas_core.smac_search import OrderedLocalAndSortedRandomSearch, smac_forest
     from nas_core.training.device import device_data, one_torch_thread, resolve_device
     from nas_core.training.fit import EVAL_BATCH as EVAL_BATCH_SIZE
     from nas_core.training.fit import DeviceData, accuracy, fit, loss_target, make_loss
@@ -99,6 +99,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "mflops": ("nas_core.training.measure", "mflops"),
     "params_millions": ("nas_core.training.measure", "params_millions"),
     "OrderedLocalAndSortedRandomSearch": ("nas_core.smac_search", "OrderedLocalAndSortedRandomSearch"),
+    "smac_forest": ("nas_core.smac_search", "smac_forest"),
 }
 
 
@@ -144,6 +145,6 @@ __all__ = [
     "DeviceData", "device_data", "seeded_torch", "torch_generator", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
     "resolve_device", "one_torch_thread", "mflops", "params_millions", "output_units", "NB201Network",
     "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data", "MixedOp", "sample_paths",
-    # lazy (smac): SMAC's acquisition maximizer, reproducible across processes
-    "OrderedLocalAndSortedRandomSearch",
+    # lazy (smac): SMAC's acquisition maximizer, reproducible across processes, and its forest, fast
+    "OrderedLocalAndSortedRandomSearch", "smac_forest",
 ]  # fmt: skip

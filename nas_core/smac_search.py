@@ -1,4 +1,5 @@
-"""SMAC's acquisition maximizer, proposing the same in every process (for plugins that drive SMAC).
+"""SMAC's model and acquisition maximizer as plugins that drive SMAC need them: the same in every
+process, and without SMAC's costs that buy nothing.
 
 A strategy that drives SMAC resumes a study by replaying what SMAC was asked and told into a
 fresh, seeded SMAC (:mod:`nas_core.ask_tell`); that needs SMAC to propose the same configurations
@@ -6,6 +7,11 @@ whatever process it runs in. SMAC's default acquisition maximizer does not: its 
 (SMAC 2.4.1 and its successors) deduplicates its start points through a ``set`` of configurations,
 whose order follows ``hash(repr(config))``, and string hashing is salted per process. Sorted by
 their vectors, the start points are the same set in the same order everywhere.
+
+SMAC's random forest (its facades' ``get_model``) predicts through a thread pool started for every
+prediction, and bounds its trees at 2**20 leaves, a bound never reached that makes scikit-learn
+grow them best-first: together 8x slower than one thread growing the same unbounded trees
+depth-first (on NB201, 110 asks of SMAC's multi-fidelity facade: 42 s against 5.6 s).
 
 Needs ``smac`` (``pip install "nas-core[bohb]"``); imported only where it is used.
 """
@@ -17,6 +23,8 @@ from typing import Any
 from ConfigSpace import Configuration, ConfigurationSpace
 from smac.acquisition.maximizer.local_and_random_search import LocalAndSortedRandomSearch
 from smac.acquisition.maximizer.local_search import LocalSearch
+from smac.model.random_forest import RandomForest
+from smac.scenario import Scenario
 
 from nas_core.errors import PluginError
 
@@ -45,3 +53,23 @@ class OrderedLocalAndSortedRandomSearch(LocalAndSortedRandomSearch):
         if type(getattr(self, "_local_search", None)) is not LocalSearch:
             raise PluginError("this SMAC version's acquisition maximizer has no local search nas knows how to order")
         self._local_search = _OrderedLocalSearch(configspace, seed=seed)
+
+
+def smac_forest(scenario: Scenario) -> RandomForest:
+    """The forest of SMAC's hyper-parameter optimization and multi-fidelity facades (their
+    ``get_model``: 10 trees, all features, splits down to single samples, bootstrapping, log costs),
+    predicting in one thread and grown depth-first (see the module doc)."""
+    return RandomForest(
+        scenario.configspace,
+        log_y=True,
+        n_trees=10,
+        ratio_features=1.0,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        max_depth=2**20,
+        bootstrapping=True,
+        max_leaf_nodes=None,  # type: ignore[arg-type]  # unbounded: depth-first
+        n_jobs=1,
+        instance_features=scenario.instance_features,
+        seed=scenario.seed,
+    )

@@ -57,12 +57,11 @@ from smac import MultiFidelityFacade, Scenario
 from smac.intensifier.hyperband import Hyperband
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
-from smac.model.random_forest import RandomForest
 from smac.runhistory import RunHistory
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core import AppendLog, OrderedLocalAndSortedRandomSearch, PluginError, stable_seed
+from nas_core import AppendLog, OrderedLocalAndSortedRandomSearch, PluginError, smac_forest, stable_seed
 
 from nas_gpnas.decoupling import Values, plain
 from nas_gpnas.forest_selector import ForestConfigSelector
@@ -170,19 +169,7 @@ def _smac_facade(scenario: Scenario, intensifier: Hyperband, n_initial: int) -> 
     return MultiFidelityFacade(
         scenario,
         None,
-        # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves grown
-        # depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
-        model=RandomForest(
-            scenario.configspace,
-            log_y=True,
-            n_trees=10,
-            ratio_features=1.0,
-            min_samples_split=2,
-            min_samples_leaf=1,
-            max_leaf_nodes=None,  # type: ignore[arg-type]
-            n_jobs=1,
-            seed=scenario.seed,
-        ),
+        model=smac_forest(scenario),  # one thread, unbounded trees grown depth-first
         acquisition_maximizer=OrderedLocalAndSortedRandomSearch(
             scenario.configspace, challengers=_CHALLENGERS, seed=scenario.seed
         ),

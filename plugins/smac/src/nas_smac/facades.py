@@ -3,8 +3,8 @@
 - ``bohb``: SMAC's ``MultiFidelityFacade``, SMAC's BOHB: Hyperband brackets whose configurations
   come from SMAC's random forest with expected improvement (after a random initial design, and
   with SMAC's 20% of random configurations interleaved). SMAC's defaults throughout, with two
-  changes that do not change the method: the forest predicts in one thread (SMAC's default
-  starts a thread pool per prediction, 3x slower on this project's machines for nothing), and the
+  changes that do not change the method: the forest predicts in one thread and grows its
+  (unbounded) trees depth-first, 8x faster for the same model (``nas_core.smac_forest``), and the
   acquisition maximizer's local search orders its start points so that SMAC proposes the same in
   every process (``nas_core.OrderedLocalAndSortedRandomSearch``; needed to resume a study).
 - ``hyperband``: SMAC's ``HyperbandFacade``: the same brackets, configurations drawn at random
@@ -30,11 +30,10 @@ from ConfigSpace import ConfigurationSpace
 from smac import HyperbandFacade, MultiFidelityFacade, Scenario
 from smac.facade.abstract_facade import AbstractFacade
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
-from smac.model.random_forest import RandomForest
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core import Asked, AskTellStrategy, Config, OrderedLocalAndSortedRandomSearch, stable_seed
+from nas_core import Asked, AskTellStrategy, Config, OrderedLocalAndSortedRandomSearch, smac_forest, stable_seed
 
 from nas_smac.budgets import Budgets, budgets_of
 from nas_smac.settings import BOHBSettings, HyperbandSettings
@@ -80,19 +79,7 @@ def bohb_facade(scenario: Scenario, settings: BOHBSettings) -> AbstractFacade:
     return MultiFidelityFacade(
         scenario,
         None,
-        # the facade's get_model, predicting in one thread
-        model=RandomForest(
-            scenario.configspace,
-            log_y=True,
-            n_trees=10,
-            bootstrapping=True,
-            ratio_features=1.0,
-            min_samples_split=2,
-            min_samples_leaf=1,
-            max_depth=2**20,
-            n_jobs=1,
-            seed=scenario.seed,
-        ),
+        model=smac_forest(scenario),  # the facade's forest: one thread, grown depth-first
         acquisition_maximizer=OrderedLocalAndSortedRandomSearch(scenario.configspace, challengers=_CHALLENGERS, seed=scenario.seed),
         initial_design=MultiFidelityFacade.get_initial_design(scenario, n_configs=initial),
         intensifier=MultiFidelityFacade.get_intensifier(scenario, eta=settings.eta),
