@@ -78,15 +78,21 @@ class AskTellStrategy:
         self._make_optimizer = optimizer
         self._architecture = architecture
         self._fidelity = fidelity
-        self._start()
-
-    def _start(self) -> None:
-        self.optimizer = self._make_optimizer()
+        # made at the first proposal or resume: not before the core has checked the space offers
+        # what the plugin requires (the optimizer may need it to be made)
+        self.optimizer: AskTellOptimizer | None = None
         # in order: {"ask": values, "budget": budget} and {"tell": the ask's number, "objective": ...}
         self.log = AppendLog(self.name)
         self.asked = 0
         self.outstanding: dict[int, Asked] = {}  # asked and not told yet, by number
         self.again: list[int] = []  # outstanding asks of a resumed study, to propose first
+
+    def _start(self) -> AskTellOptimizer:
+        self.optimizer = self._make_optimizer()
+        self.log = AppendLog(self.name)
+        self.asked = 0
+        self.outstanding, self.again = {}, []
+        return self.optimizer
 
     # -- hooks -------------------------------------------------------------------------------------
     @hookimpl
@@ -94,8 +100,9 @@ class AskTellStrategy:
         if self.again:
             number = self.again.pop(0)
             return [self._candidate(number, self._architecture(self.outstanding[number].values))]
+        optimizer = self.optimizer or self._start()
         for _ in range(NON_MEMBERS_IN_A_ROW):
-            asked = self.optimizer.ask()
+            asked = optimizer.ask()
             if asked is None:
                 return []
             number = self._asked(asked)
@@ -125,6 +132,7 @@ class AskTellStrategy:
         return number
 
     def _tell(self, number: int, objective: float | None) -> None:
+        assert self.optimizer is not None  # it made the ask
         del self.outstanding[number]
         self.optimizer.tell(number, objective)
         self.log.append({"tell": number, "objective": objective})
@@ -143,6 +151,7 @@ class AskTellStrategy:
         self.again = sorted(self.outstanding)
 
     def _replay_ask(self, saved: Asked) -> None:
+        assert self.optimizer is not None  # made by load_state_dict
         asked = self.optimizer.ask()
         if asked is None or dict(asked.values) != dict(saved.values) or asked.budget != saved.budget:
             raise PluginError(

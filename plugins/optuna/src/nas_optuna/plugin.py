@@ -12,8 +12,9 @@ CMA-ES and NSGA keep in the trials' system attributes, without unpickling anythi
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import optuna
@@ -62,11 +63,13 @@ class OptunaOptimizer:
             self.study.tell(trial, objective)
 
 
-def _member(space: SearchSpace) -> Any:
-    decisions = space.decisions()
+def _member(space: SearchSpace) -> Callable[[Mapping[str, Any]], Architecture]:
+    """Values by decision name -> the space's member (decisions read at first use: after the core
+    has checked that the space has them)."""
+    decisions = functools.cache(space.decisions)
 
     def architecture(values: Mapping[str, Any]) -> Architecture:
-        return space.from_decisions([values[d.name] for d in decisions])
+        return space.from_decisions([values[d.name] for d in decisions()])
 
     return architecture
 
