@@ -10,9 +10,9 @@ Users who search from Python need three names: ``search`` (``nas search``'s opti
 arguments; returns a ``Study``), ``load_study`` (a study file, read-only) and ``Study`` (its
 ``trials``, ``best``, ``answer`` and ``to_pandas()``). The README's "Python API" shows them.
 
-Names that need torch or torch_geometric (training, measuring, networks, graph encoders) are
-loaded on first use (PEP 562), so ``import nas_core`` stays light: a plugin that only searches a
-table never imports torch (nor pandas, which only ``Study.to_pandas`` imports).
+Names that need torch or torch_geometric (training, measuring, networks, graph encoders), or
+SMAC, are loaded on first use (PEP 562), so ``import nas_core`` stays light: a plugin that only
+searches a table never imports torch (nor pandas, which only ``Study.to_pandas`` imports).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from nas_core.append_log import AppendLog
+from nas_core.ask_tell import Asked, AskTellOptimizer, AskTellStrategy
 from nas_core.architecture import Architecture
 from nas_core.budget import Budget, BudgetStatus, Usage, budget_status
 from nas_core.comparison import RegretBand, regret_bands
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
     from nas_core.networks.mixed import MixedOp, sample_paths
     from nas_core.networks.nb201 import Cell as NB201CellModule
     from nas_core.networks.nb201 import NB201Network, ResidualReduction
+    from nas_core.smac_search import OrderedLocalAndSortedRandomSearch, smac_forest
     from nas_core.training.device import device_data, one_torch_thread, resolve_device
     from nas_core.training.fit import EVAL_BATCH as EVAL_BATCH_SIZE
     from nas_core.training.fit import DeviceData, accuracy, fit, loss_target, make_loss
@@ -75,7 +77,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
 
 __version__ = "0.1.0"
 
-# public name -> (private module, name there): imported on first access, they import torch
+# public name -> (private module, name there): imported on first access, they import torch (or smac)
 _LAZY: dict[str, tuple[str, str]] = {
     "GCNEncoder": ("nas_core.graphnn", "GCNEncoder"),
     "graph_data": ("nas_core.graphnn", "graph_data"),
@@ -98,6 +100,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "make_loss": ("nas_core.training.fit", "make_loss"),
     "mflops": ("nas_core.training.measure", "mflops"),
     "params_millions": ("nas_core.training.measure", "params_millions"),
+    "OrderedLocalAndSortedRandomSearch": ("nas_core.smac_search", "OrderedLocalAndSortedRandomSearch"),
+    "smac_forest": ("nas_core.smac_search", "smac_forest"),
 }
 
 
@@ -121,6 +125,8 @@ __all__ = [
     "hookimpl", "Candidate", "Result", "Status", "Trial", "Architecture", "BudgetStatus", "budget_status",
     "Usage", "PlannedSpend", "Config", "OptionGroup", "Registry", "DatasetRequest", "Dataset", "split_and_standardize",
     "StudyView", "AppendLog", "stable_seed",
+    # any ask/tell optimizer (SMAC, Optuna, ...) as a strategy
+    "AskTellStrategy", "AskTellOptimizer", "Asked",
     # errors
     "NasError", "ConfigError", "PluginError", "ArchitectureError", "TrialError", "DataError", "StorageError",
     # search spaces and their cells
@@ -143,4 +149,6 @@ __all__ = [
     "DeviceData", "device_data", "seeded_torch", "torch_generator", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
     "resolve_device", "one_torch_thread", "mflops", "params_millions", "output_units", "NB201Network",
     "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data", "MixedOp", "sample_paths",
+    # lazy (smac): SMAC's acquisition maximizer, reproducible across processes, and its forest, fast
+    "OrderedLocalAndSortedRandomSearch", "smac_forest",
 ]  # fmt: skip

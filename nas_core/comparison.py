@@ -31,7 +31,7 @@ from nas_core.study import StudyView
 from nas_core.types import Candidate, Result
 
 # Libraries whose numerics a run's proposals depend on (a strategy's model, its predictor, the tables).
-_NUMERIC_LIBRARIES = ("numpy", "scipy", "scikit-learn", "torch", "torch-geometric", "ConfigSpace", "smac", "nas-core")
+_NUMERIC_LIBRARIES = ("numpy", "scipy", "scikit-learn", "torch", "torch-geometric", "ConfigSpace", "smac", "optuna", "cmaes", "nas-core")
 
 
 @dataclass(frozen=True)

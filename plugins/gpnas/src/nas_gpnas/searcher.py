@@ -54,19 +54,16 @@ from typing import Any, Protocol
 
 from ConfigSpace import Configuration, ConfigurationSpace
 from smac import MultiFidelityFacade, Scenario
-from smac.acquisition.maximizer.local_and_random_search import LocalAndSortedRandomSearch
-from smac.acquisition.maximizer.local_search import LocalSearch
 from smac.intensifier.hyperband import Hyperband
 from smac.main.config_selector import ConfigSelector
 from smac.main.exceptions import ConfigurationSpaceExhaustedException
-from smac.model.random_forest import RandomForest
 from smac.runhistory import RunHistory
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core import AppendLog, PluginError, stable_seed
+from nas_core import AppendLog, OrderedLocalAndSortedRandomSearch, PluginError, smac_forest, stable_seed
 
-from nas_gpnas.decoupling import Values, config_key, plain
+from nas_gpnas.decoupling import Values, plain
 from nas_gpnas.forest_selector import ForestConfigSelector
 from nas_gpnas.kde import KDEConfigSelector, KDESettings, Observations, RepeatWanted
 
@@ -167,51 +164,12 @@ class _HyperbandRound:
         )
 
 
-class OrderedLocalSearch(LocalSearch):
-    """SMAC's local search with its start points in a reproducible order.
-
-    SMAC (2.4.1 and its successors) deduplicates the start points through a ``set`` of
-    configurations, whose order follows ``hash(repr(config))``: string hashing is salted per
-    process, so the same seeded search proposed differently in another process, and a study could
-    not be resumed there. Sorted by their vectors, the start points are the same set in the same
-    order everywhere. SMAC has no public way to order them: this overrides a private method.
-    """
-
-    def _get_initial_points(self, *args: Any, **kwargs: Any) -> list[Configuration]:
-        return sorted(super()._get_initial_points(*args, **kwargs), key=config_key)
-
-
-class OrderedLocalAndSortedRandomSearch(LocalAndSortedRandomSearch):
-    """SMAC's default acquisition maximizer (``MultiFidelityFacade.get_acquisition_maximizer``)
-    with :class:`OrderedLocalSearch` as its local search. The maximizer builds its local search
-    itself, with no public way to pass another: this replaces SMAC's (a private attribute) by one
-    built from the same public arguments, and refuses a SMAC that no longer has it."""
-
-    def __init__(self, configspace: ConfigurationSpace, *, challengers: int, seed: int) -> None:
-        super().__init__(configspace, challengers=challengers, seed=seed)
-        if type(getattr(self, "_local_search", None)) is not LocalSearch:
-            raise PluginError("GPNAS's smac sampler does not know this SMAC version's local search")
-        self._local_search = OrderedLocalSearch(configspace, seed=seed)
-
-
 def _smac_facade(scenario: Scenario, intensifier: Hyperband, n_initial: int) -> MultiFidelityFacade:
     """SMAC's multi-fidelity facade with its random forest and expected improvement (``sampler="smac"``)."""
     return MultiFidelityFacade(
         scenario,
         None,
-        # SMAC's forest with n_jobs=1 (no thread pool per prediction) and unbounded leaves grown
-        # depth-first (a bound of 2**20 leaves makes sklearn grow best-first, 100x slower).
-        model=RandomForest(
-            scenario.configspace,
-            log_y=True,
-            n_trees=10,
-            ratio_features=1.0,
-            min_samples_split=2,
-            min_samples_leaf=1,
-            max_leaf_nodes=None,  # type: ignore[arg-type]
-            n_jobs=1,
-            seed=scenario.seed,
-        ),
+        model=smac_forest(scenario),  # one thread, unbounded trees grown depth-first
         acquisition_maximizer=OrderedLocalAndSortedRandomSearch(
             scenario.configspace, challengers=_CHALLENGERS, seed=scenario.seed
         ),

@@ -1,0 +1,1 @@
+"""Optuna's samplers as a nas strategy (plugin ``optuna``; see plugin.py)."""
