@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from smac import HyperbandFacade, Scenario
+from smac import Scenario
 from smac.runhistory.enumerations import StatusType
 
 from nas_core import Budget, ConfigError, RunSpec, load_benchmark, open_session
