@@ -47,6 +47,7 @@ class OptunaOptimizer:
         }
         self.trials: dict[int, Trial] = {}  # asked and not told, by ask number
         self.asked = 0
+        self.worst: float | None = None  # the lowest objective told
 
     def ask(self) -> Asked:
         trial = self.study.ask(self.distributions)
@@ -56,11 +57,18 @@ class OptunaOptimizer:
         return Asked({d.name: d.choices[params[d.name]] if self.by_index else params[d.name] for d in self.decisions})
 
     def tell(self, number: int, objective: float | None) -> None:
+        """A trial without an objective (failed, or infeasible under ``--constraint``) is told as
+        the worst objective told so far: Optuna's samplers leave failed trials out of their
+        models, so a GP would ask the same infeasible cell again and again. Before any objective
+        there is nothing to compare with, and it is told as failed."""
         trial = self.trials.pop(number)
-        if objective is None:
+        if objective is not None:
+            self.worst = objective if self.worst is None else min(self.worst, objective)
+            self.study.tell(trial, objective)
+        elif self.worst is None:
             self.study.tell(trial, state=TrialState.FAIL)
         else:
-            self.study.tell(trial, objective)
+            self.study.tell(trial, self.worst)
 
 
 def _member(space: SearchSpace) -> Callable[[Mapping[str, Any]], Architecture]:
