@@ -53,7 +53,7 @@ class Partition:
         counts = self.class_counts(y_train, num_classes)
         how = "IID" if self.alpha is None else f"Dirichlet alpha {self.alpha:g}"
         return {
-            "title": f"training samples per client and class ({how}); valid: the client's validation samples",
+            "title": f"training samples per client and class ({how}); valid: validation samples",
             "columns": ["client", *map(str, range(num_classes)), "train", "valid"],
             "rows": [
                 [k, *map(int, counts[k]), int(counts[k].sum()), len(self.valid[k])] for k in range(self.clients)
