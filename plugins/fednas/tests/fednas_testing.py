@@ -29,3 +29,12 @@ def client_processes(root: int | None = None) -> list[psutil.Process]:
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             continue
     return found
+
+
+def client_of_rank(rank: int) -> psutil.Process:
+    """The running client process of ``rank`` started by this process."""
+    for process in client_processes():
+        words = process.cmdline()
+        if words[words.index("--rank") + 1] == str(rank):
+            return process
+    raise LookupError(f"no client of rank {rank} is running")
