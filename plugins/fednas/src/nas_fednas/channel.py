@@ -61,6 +61,11 @@ class Keys:
         return f"fednas/joined/{k}"
 
     @staticmethod
+    def stopped(k: int) -> str:
+        """Set by a client that was told to stop, as it leaves."""
+        return f"fednas/stopped/{k}"
+
+    @staticmethod
     def failed(k: int) -> str:
         """A client's own one-line account of why it stopped."""
         return f"fednas/failed/{k}"

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import socket
 import sys
 import threading
 import time
@@ -33,6 +34,7 @@ import torch.distributed as dist
 from nas_fednas.channel import Channel, Keys, join_store
 from nas_fednas.local import LocalTrainer, make_trainer
 from nas_fednas.plan import ClientPlan, client_seed
+from nas_fednas.settings import parse_address
 from nas_fednas.share import unpack_share
 from nas_fednas.weights import load_state_bytes, state_bytes, weighted_all_reduce
 
@@ -71,7 +73,7 @@ class Client:
             "gloo", store=dist.PrefixStore(Keys.GLOO, self.channel.store), rank=self.rank,
             world_size=self.plan.clients, timeout=timedelta(seconds=collective_timeout(self.plan.timeout)),
         )  # fmt: skip
-        self.channel.put_json(Keys.joined(self.rank), {"pid": os.getpid()})
+        self.channel.put_json(Keys.joined(self.rank), {"pid": os.getpid(), "host": socket.gethostname()})
         n = 0
         while True:
             self.step = "waiting"
@@ -80,6 +82,7 @@ class Client:
             self.run_round(n)
             n += 1
         dist.destroy_process_group()
+        self.channel.put_json(Keys.stopped(self.rank), {})
 
     def run_round(self, n: int) -> None:
         self.step = "training"
@@ -121,10 +124,10 @@ def watch_parent(parent: int) -> None:
 
 
 def address(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host or not port.isdigit():
+    parsed = parse_address(text)
+    if parsed is None:
         raise argparse.ArgumentTypeError(f"expected HOST:PORT, got {text!r}")
-    return host, int(port)
+    return parsed
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,10 @@ the last completed round's state, so nothing recorded is lost and a retry is exa
 
 Clients started here listen on the loopback interface only, and exit on their own when the nas
 process is gone (see :func:`nas_fednas.client.watch_parent`); a federation that is dropped or
-left open at exit kills its clients (``weakref.finalize``).
+left open at exit kills its clients (``weakref.finalize``). With ``--fednas-listen HOST:PORT``
+the clients are started elsewhere (torchrun, on other machines) and join there; the server
+cannot kill those, so on a fault it closes the store, which ends them, and awaits new ones at
+the next round.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nas_core import TrialError
+from nas_core import ConfigError, TrialError
 
 from nas_fednas.channel import Channel, Keys, host_store
 from nas_fednas.plan import ClientPlan
@@ -69,14 +72,18 @@ class Fault(Exception):
 
 @dataclass
 class _Started:
-    """One start of the client processes, and the store they talk through."""
+    """One start of the clients, and the store they talk through. ``processes`` are the clients
+    this process started (none when they were started elsewhere and joined at ``--fednas-listen``)."""
 
     channel: Channel
+    clients: int
     processes: list[subprocess.Popen[bytes]]
     logs: Path
     commands: int = 0
 
     def kill(self) -> None:
+        """Kill the clients started here; closing the store makes the others' next call fail, and
+        they exit."""
         for process in self.processes:
             if process.poll() is None:
                 process.kill()
@@ -85,18 +92,27 @@ class _Started:
         shutil.rmtree(self.logs, ignore_errors=True)
 
     def stop(self) -> None:
-        """Tell every client to stop, let them exit, kill the ones that do not."""
+        """Tell every client to stop and wait (a while) until each has left."""
         try:
             self.channel.put_json(Keys.command(self.commands), {"op": "stop"})
-        except Exception:  # noqa: BLE001 - the store is gone; killing is all that is left
+            deadline = time.monotonic() + STOP_SECONDS
+            while not all(self.left(k) for k in range(self.clients)) and time.monotonic() < deadline:
+                time.sleep(POLL_SECONDS)
+        except Exception:  # noqa: BLE001 - the store is gone: nobody to wait for
             pass
-        deadline = time.monotonic() + STOP_SECONDS
-        for process in self.processes:
-            try:
-                process.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         self.kill()
+
+    def left(self, k: int) -> bool:
+        return (k < len(self.processes) and self.processes[k].poll() is not None) or self.channel.ready(Keys.stopped(k))
+
+    def name(self, k: int) -> str:
+        """``client k (pid N)``, and the host of a client started elsewhere, once it joined."""
+        if k < len(self.processes):
+            return f"client {k} (pid {self.processes[k].pid})"
+        if self.channel.ready(Keys.joined(k)):
+            joined = self.channel.get_json(Keys.joined(k))
+            return f"client {k} (pid {joined['pid']} on {joined['host']})"
+        return f"client {k}"
 
     def last_error_line(self, k: int) -> str:
         lines = (self.logs / f"client{k}.log").read_text(errors="replace").strip().splitlines()
@@ -104,18 +120,15 @@ class _Started:
 
 
 class Federation:
-    """Client processes on this machine, started at the first round and kept between rounds."""
+    """The clients of a run, started (or, with ``listen``, awaited) at the first round and kept
+    between rounds."""
 
-    def __init__(self, plan: ClientPlan, share: Callable[[int], bytes]) -> None:
+    def __init__(self, plan: ClientPlan, share: Callable[[int], bytes], listen: tuple[str, int] | None = None) -> None:
         self.plan = plan
         self.share = share
+        self.listen = listen  # where clients started elsewhere join; None: start them here
         self._started: _Started | None = None
         self._finalizer: weakref.finalize | None = None
-
-    @property
-    def pids(self) -> list[int]:
-        """The running clients' process ids, by rank (empty before the first round)."""
-        return [] if self._started is None else [p.pid for p in self._started.processes]
 
     def run_round(self, number: int, model: bytes, private_states: Sequence[bytes] | None) -> RoundOutcome:
         """Round ``number``: clients started from ``model`` and ``private_states`` if they are not
@@ -129,11 +142,13 @@ class Federation:
                 start_seconds = time.monotonic() - began
             return self._round(self._started, began, start_seconds)
         except Fault as fault:
-            self._discard(kill=True)
-            raise TrialError(f"round {number}: {fault}") from None
+            failure = f"round {number}: {fault}"
         except BaseException:
             self._discard(kill=True)
             raise
+        # out of the handler, so no traceback keeps the old store (and its port) alive
+        self._discard(kill=True)
+        raise TrialError(failure)
 
     def close(self) -> None:
         """Stop the clients (they exit), if they are running."""
@@ -149,7 +164,11 @@ class Federation:
 
     # -- starting ------------------------------------------------------------------------------
     def _start(self, model: bytes, private_states: Sequence[bytes] | None) -> _Started:
-        store = host_store(LOOPBACK, 0, self.plan.timeout)
+        host, port = self.listen or (LOOPBACK, 0)
+        try:
+            store = host_store(host, port, self.plan.timeout)
+        except OSError as exc:
+            raise ConfigError(f"--fednas-listen {host}:{port}: cannot listen there ({exc.strerror or exc})") from None
         channel = Channel(store)
         channel.put(Keys.PLAN, self.plan.to_json())
         channel.put(Keys.GLOBAL, model)
@@ -158,18 +177,10 @@ class Federation:
             if private_states is not None:
                 channel.put(Keys.private(k), private_states[k])
         logs = Path(tempfile.mkdtemp(prefix="nas-fednas-"))
-        started = _Started(channel, [], logs)
+        started = _Started(channel, self.plan.clients, [], logs)
         try:
-            env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": LOOPBACK_INTERFACE}
-            for k in range(self.plan.clients):
-                with (logs / f"client{k}.log").open("wb") as log:
-                    started.processes.append(
-                        subprocess.Popen(
-                            [sys.executable, "-m", "nas_fednas.client", "--server", f"{LOOPBACK}:{store.port}",
-                             "--rank", str(k), "--clients", str(self.plan.clients), "--parent", str(os.getpid())],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
-                        )  # fmt: skip
-                    )
+            if self.listen is None:
+                self._spawn(started, store.port)
             self._await(started, Keys.joined, "start", None)
         except BaseException:
             started.kill()
@@ -180,6 +191,19 @@ class Federation:
             for k in range(self.plan.clients):
                 channel.drop(Keys.private(k))
         return started
+
+    def _spawn(self, started: _Started, port: int) -> None:
+        """One client process per rank on this machine, on the loopback interface only."""
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": LOOPBACK_INTERFACE}
+        for k in range(self.plan.clients):
+            with (started.logs / f"client{k}.log").open("wb") as log:
+                started.processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "nas_fednas.client", "--server", f"{LOOPBACK}:{port}",
+                         "--rank", str(k), "--clients", str(self.plan.clients), "--parent", str(os.getpid())],
+                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
+                    )  # fmt: skip
+                )
 
     # -- a round -------------------------------------------------------------------------------
     def _round(self, started: _Started, began: float, start_seconds: float) -> RoundOutcome:
@@ -216,9 +240,6 @@ class Federation:
                 raise Fault(self._late(started, pending, phase, n))
             time.sleep(POLL_SECONDS)
 
-    def _who(self, started: _Started, k: int) -> str:
-        return f"client {k} (pid {started.processes[k].pid})"
-
     def _fault(self, started: _Started) -> str | None:
         """Why the clients cannot go on, naming the client that caused it; None while all is well."""
         if not self._troubled(started):
@@ -229,16 +250,16 @@ class Federation:
         killed = [k for k, code in codes.items() if code is not None and code < 0 and k not in failed]
         if killed:
             k = killed[0]
-            return f"{self._who(started, k)} was killed by {signal.Signals(-codes[k]).name}"  # type: ignore[operator]
+            return f"{started.name(k)} was killed by {signal.Signals(-codes[k]).name}"  # type: ignore[operator]
         own = [k for k, record in failed.items() if record["step"] != "aggregating"]
         if own:
-            return f"{self._who(started, own[0])} failed while {failed[own[0]]['step']}: {failed[own[0]]['error']}"
+            return f"{started.name(own[0])} failed while {failed[own[0]]['step']}: {failed[own[0]]['error']}"
         crashed = [k for k, code in codes.items() if code is not None and k not in failed]
         if crashed:
             k = crashed[0]
-            return f"{self._who(started, k)} exited with status {codes[k]}: {started.last_error_line(k)}"
+            return f"{started.name(k)} exited with status {codes[k]}: {started.last_error_line(k)}"
         k = min(failed)
-        return f"{self._who(started, k)} failed while aggregating: {failed[k]['error']}"
+        return f"{started.name(k)} failed while aggregating: {failed[k]['error']}"
 
     def _troubled(self, started: _Started) -> bool:
         return any(p.poll() is not None for p in started.processes) or any(
@@ -248,10 +269,10 @@ class Federation:
     def _late(self, started: _Started, pending: set[int], phase: str, n: int | None) -> str:
         timeout = f"within --fednas-timeout {self.plan.timeout:g}s"
         if phase == "start":
-            return f"{self._who(started, min(pending))} did not start {timeout}"
+            return f"{started.name(min(pending))} did not start {timeout}"
         assert n is not None
         untrained = sorted(k for k in pending if not started.channel.ready(Keys.trained(n, k)))
         if untrained:
-            names = ", ".join(self._who(started, k) for k in untrained)
+            names = ", ".join(started.name(k) for k in untrained)
             return f"{names} did not finish {self.plan.local_epochs} local epochs {timeout}"
-        return f"{self._who(started, min(pending))} did not report after aggregating {timeout}"
+        return f"{started.name(min(pending))} did not report after aggregating {timeout}"

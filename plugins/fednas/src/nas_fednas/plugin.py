@@ -31,7 +31,7 @@ from nas_core import (
 from nas_fednas.fixed_arch import fixed_architecture
 from nas_fednas.partition import Partition, deal
 from nas_fednas.plan import ClientPlan, ModelPlan, space_to_dict
-from nas_fednas.settings import FedNASSettings
+from nas_fednas.settings import FedNASSettings, parse_address
 
 if TYPE_CHECKING:  # torch is imported only by runs that search
     from nas_core import Dataset
@@ -179,5 +179,5 @@ def _federated_search(config: Config, settings: FedNASSettings, dataset: Dataset
     sizes = partition.train_sizes()
     plan = ClientPlan(model, tuple(n / sum(sizes) for n in sizes), settings.local_epochs, config.seed, settings.timeout)
     server = GlobalModel(model, DeviceData(dataset, torch.device("cpu")), config.seed)
-    federation = Federation(plan, lambda k: pack_share(dataset, partition, k))
+    federation = Federation(plan, lambda k: pack_share(dataset, partition, k), parse_address(settings.listen) if settings.listen else None)
     return FederatedSearch(settings, server, federation, fixed, partition.table(dataset.y_train, dataset.num_classes))

@@ -9,6 +9,14 @@ from nas_core import ConfigError, Settings, setting
 from nas_darts import SearchSettings
 
 PARTITIONS = ("dirichlet", "iid")
+
+
+def parse_address(text: str) -> tuple[str, int] | None:
+    """``HOST:PORT`` as a pair; None if it is not one."""
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return None
+    return host.strip("[]"), int(port)
 LOCAL_METHODS = ("milenas", "first-order", "second-order")
 
 
@@ -40,6 +48,7 @@ class FedNASSettings(Settings, prefix="fednas"):
     alpha: float = setting(0.5, "Dirichlet concentration of every class over the clients: smaller is more skewed (FedNAS: 0.5)", above=0)
     min_samples: int = setting(10, "training samples every client must hold (a Dirichlet partition is redrawn until it does)", at_least=4)
     timeout: float = setting(900.0, "seconds a round (or the clients' start) may take before the clients it waits for are named and stopped", above=0)
+    listen: str = setting("", "HOST:PORT where the search waits for --fednas-clients clients started elsewhere (python -m nas_fednas.client, torchrun); empty: it starts them on this machine, on 127.0.0.1", check=lambda text: text == "" or parse_address(text) is not None, expect="HOST:PORT (a port in 1..65535) or empty")
     fixed_arch: str = setting("", "FedAvg baseline: train this architecture (an NB201 cell string, or a study file whose answer to take) with alphas fixed, instead of searching")
     search: LocalSearchSettings = LocalSearchSettings()
 
