@@ -107,9 +107,23 @@ class Client:
                 "valid_acc": self.trainer.accuracy(*valid) if len(valid[0]) else None,
                 "valid_samples": len(valid[0]),
                 "train_samples": len(self.data.x_train),
-                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
+                "peak_rss_mb": peak_rss_mb(),
             },
         )
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory, MiB. Linux's ``ru_maxrss`` keeps the parent's peak
+    across fork and exec (a client of a large nas process would report the parent's), so the
+    high-water mark of the process's own memory (``VmHWM``) is read where there is one."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (1 << 20 if sys.platform == "darwin" else 1024)
 
 
 def watch_parent(parent: int) -> None:

@@ -124,7 +124,7 @@ class LocalFedAvg(LocalTrainer):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.settings.grad_clip)
             self.optimizer.step()
-            total += float(loss) * len(batch)
+            total += float(loss.detach()) * len(batch)
             predicted = (logits[:, 0] > 0).long() if self.data.binary else logits.argmax(1)
             correct += int((predicted == y[batch]).sum())
         seen = sum(len(b) for b in batches)
