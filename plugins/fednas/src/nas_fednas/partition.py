@@ -41,9 +41,6 @@ class Partition:
     def train_sizes(self) -> list[int]:
         return [len(rows) for rows in self.train]
 
-    def valid_sizes(self) -> list[int]:
-        return [len(rows) for rows in self.valid]
-
     def class_counts(self, y_train: np.ndarray, num_classes: int) -> np.ndarray:
         """Training samples per client (rows) and class (columns)."""
         return np.stack([np.bincount(y_train[rows], minlength=num_classes) for rows in self.train])

@@ -9,6 +9,7 @@ from nas_core import ConfigError, Settings, setting
 from nas_darts import SearchSettings
 
 PARTITIONS = ("dirichlet", "iid")
+LOCAL_METHODS = ("milenas", "first-order", "second-order")  # darts' architecture gradients, FedNAS' first
 
 
 def parse_address(text: str) -> tuple[str, int] | None:
@@ -17,7 +18,6 @@ def parse_address(text: str) -> tuple[str, int] | None:
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         return None
     return host.strip("[]"), int(port)
-LOCAL_METHODS = ("milenas", "first-order", "second-order")
 
 
 @dataclass(frozen=True)
