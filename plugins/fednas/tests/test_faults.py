@@ -4,12 +4,16 @@ clients from the last completed round, exactly."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections import deque
 from pathlib import Path
 
 from fednas_testing import TINY, client_of_rank
 
 import nas_core
 from nas_core import Status, Trial
+from nas_fednas.federation import _drain, _Started
 
 
 def _search(budget: int, storage: str | Path = ":memory:", **options):
@@ -62,3 +66,17 @@ def test_a_client_that_fails_says_why_in_one_line() -> None:
     error = trial.result.info["error"]
     assert trial.result.status is Status.FAILED and "\n" not in error
     assert error.startswith("round 1: client ") and "failed while training: TrialError: supernet epoch 1 diverged" in error
+
+
+def test_a_client_that_crashes_without_a_word_is_named_with_its_last_stderr_line() -> None:
+    """A crash before the client can report (an import error, the interpreter dying) leaves its
+    exit status and the last line it wrote to stderr, which the server keeps in memory."""
+    crash = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stderr.write('Traceback ...\\nImportError: no module named x\\n'); sys.exit(3)"],
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    tail: deque[str] = deque(maxlen=20)
+    _drain(crash, tail)
+    crash.wait()
+    started = _Started(channel=None, clients=1, processes=[crash], stderr=[tail])  # type: ignore[arg-type]
+    assert started.last_error_line(0) == "ImportError: no module named x" and crash.returncode == 3

@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from nas_core import ConfigError, TrialError
 
@@ -41,6 +40,7 @@ LOOPBACK_INTERFACE = "lo0" if sys.platform == "darwin" else "lo"  # where gloo b
 POLL_SECONDS = 0.05
 ECHO_SECONDS = 0.5  # after a first failure, how long to let the others' echoes of it arrive
 STOP_SECONDS = 10.0  # how long stopped clients may take to exit before they are killed
+STDERR_LINES = 20  # of each client's stderr, kept for the reason of a crash
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ class _Started:
 
     channel: Channel
     clients: int
-    processes: list[subprocess.Popen[bytes]]
-    logs: Path
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    stderr: list[deque[str]] = field(default_factory=list)  # the last lines each process wrote there
     commands: int = 0
 
     def kill(self) -> None:
@@ -89,7 +89,6 @@ class _Started:
                 process.kill()
         for process in self.processes:
             process.wait()
-        shutil.rmtree(self.logs, ignore_errors=True)
 
     def stop(self) -> None:
         """Tell every client to stop and wait (a while) until each has left."""
@@ -115,8 +114,16 @@ class _Started:
         return f"client {k}"
 
     def last_error_line(self, k: int) -> str:
-        lines = (self.logs / f"client{k}.log").read_text(errors="replace").strip().splitlines()
+        lines = [line for line in self.stderr[k] if line.strip()]
         return lines[-1].strip() if lines else "no output"
+
+
+def _drain(process: subprocess.Popen[bytes], tail: deque[str]) -> None:
+    """Read a client's stderr until it exits, keeping the last lines."""
+    assert process.stderr is not None
+    with process.stderr:
+        for line in process.stderr:
+            tail.append(line.decode(errors="replace"))
 
 
 class Federation:
@@ -176,8 +183,7 @@ class Federation:
             channel.put(Keys.data(k), self.share(k))
             if private_states is not None:
                 channel.put(Keys.private(k), private_states[k])
-        logs = Path(tempfile.mkdtemp(prefix="nas-fednas-"))
-        started = _Started(channel, self.plan.clients, [], logs)
+        started = _Started(channel, self.plan.clients)
         try:
             if self.listen is None:
                 self._spawn(started, store.port)
@@ -193,17 +199,20 @@ class Federation:
         return started
 
     def _spawn(self, started: _Started, port: int) -> None:
-        """One client process per rank on this machine, on the loopback interface only."""
+        """One client process per rank on this machine, on the loopback interface only. Their
+        stderr is drained into memory (the last lines, for a crash's reason): nothing is left on
+        disk, whatever happens to this process."""
         env = {**os.environ, "OMP_NUM_THREADS": "1", "GLOO_SOCKET_IFNAME": LOOPBACK_INTERFACE}
         for k in range(self.plan.clients):
-            with (started.logs / f"client{k}.log").open("wb") as log:
-                started.processes.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "nas_fednas.client", "--server", f"{LOOPBACK}:{port}",
-                         "--rank", str(k), "--clients", str(self.plan.clients), "--parent", str(os.getpid())],
-                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, env=env,
-                    )  # fmt: skip
-                )
+            process = subprocess.Popen(
+                [sys.executable, "-m", "nas_fednas.client", "--server", f"{LOOPBACK}:{port}",
+                 "--rank", str(k), "--clients", str(self.plan.clients), "--parent", str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+            )  # fmt: skip
+            tail: deque[str] = deque(maxlen=STDERR_LINES)
+            threading.Thread(target=_drain, args=(process, tail), name=f"fednas-client-{k}-stderr", daemon=True).start()
+            started.processes.append(process)
+            started.stderr.append(tail)
 
     # -- a round -------------------------------------------------------------------------------
     def _round(self, started: _Started, began: float, start_seconds: float) -> RoundOutcome:
