@@ -87,6 +87,22 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
         table.add_column(column, justify="right")
     table.add_row(f"{best['objective']:.4g}", *(f"{best['metrics'][m]:.4g}" for m in metrics))
     console.print(table)
+    for extra in best.get("info", {}).get("tables", []):
+        if is_info_table(extra):
+            console.print(info_table(extra))
+
+
+def is_info_table(table: object) -> bool:
+    return isinstance(table, dict) and isinstance(table.get("columns"), list) and isinstance(table.get("rows"), list)
+
+
+def info_table(table: dict[str, Any]) -> Table:
+    """A table a plugin put in a trial's ``info["tables"]`` (``title``, ``columns``, ``rows``),
+    such as fednas' clients x classes counts of its partition."""
+    shown = numbers_table(plain(table.get("title", "")), tuple(map(plain, table["columns"])))
+    for row in table["rows"]:
+        shown.add_row(*(plain(cell) for cell in row))
+    return shown
 
 
 def print_front(front: ParetoFront, path: str, console: Console) -> None:

@@ -6,7 +6,7 @@ The public interface (also importable from the modules named in brackets)::
     ArchitectureParameters                                    [nas_darts.alphas]
     ArchitectureGradient, FirstOrder, SecondOrder, MiLeNAS,
     finite_difference_hvp                                     [nas_darts.architect]
-    SupernetSearch, EpochReport                               [nas_darts.search]
+    SupernetSearch, EpochReport, EpochTraining                [nas_darts.search]
     SearchSettings                                            [nas_darts.settings]
     CellHealth, cell_health                                   [nas_darts.collapse]
     DartsGenotype, DartsCellSpace, DartsNetwork               [nas_darts.genotype, .space, .network]
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from nas_darts.derive import derive_darts, derive_nb201
     from nas_darts.genotype import DartsGenotype
     from nas_darts.network import DartsNetwork
-    from nas_darts.search import EpochReport, SupernetSearch
+    from nas_darts.search import EpochReport, EpochTraining, SupernetSearch
     from nas_darts.settings import SearchSettings
     from nas_darts.space import DartsCellSpace
     from nas_darts.supernet import DartsSupernet, NB201Supernet, Supernet, build_supernet
@@ -44,7 +44,7 @@ _HOMES = {
     "derive_darts": "derive", "derive_nb201": "derive",
     "DartsGenotype": "genotype",
     "DartsNetwork": "network",
-    "EpochReport": "search", "SearchSettings": "settings", "SupernetSearch": "search",
+    "EpochReport": "search", "EpochTraining": "search", "SearchSettings": "settings", "SupernetSearch": "search",
     "DartsCellSpace": "space",
     "DartsSupernet": "supernet", "NB201Supernet": "supernet", "Supernet": "supernet", "build_supernet": "supernet",
 }  # fmt: skip

@@ -41,6 +41,16 @@ ALPHA_BETAS = (0.5, 0.999)  # DARTS' Adam for the alphas
 
 
 @dataclass(frozen=True)
+class EpochTraining:
+    """What one epoch of search steps reports: its weight learning rate, and the mean loss and
+    accuracy (%) on the weight data during the epoch."""
+
+    lr: float
+    loss: float
+    accuracy: float
+
+
+@dataclass(frozen=True)
 class EpochReport:
     epoch: int
     lr: float
@@ -115,6 +125,28 @@ class SupernetSearch:
     # -- one epoch ---------------------------------------------------------------------------------
     def run_epoch(self) -> EpochReport:
         started = time.perf_counter()
+        trained = self.train_epoch()
+        search_loss, search_acc = self.evaluate(*self.split.alpha_data)
+        _, valid_acc = self.evaluate(self.data.x_valid, self.data.y_valid)
+        derived = self.supernet.derive()
+        return EpochReport(
+            epoch=self.epoch,
+            lr=trained.lr,
+            train_loss=trained.loss,
+            train_acc=trained.accuracy,
+            search_valid_loss=search_loss,
+            search_valid_acc=search_acc,
+            valid_acc=valid_acc,
+            seconds=time.perf_counter() - started,
+            derived=derived,
+            health=cell_health(self.supernet, derived),
+            probabilities={cell: p.cpu().tolist() for cell, p in self.supernet.alphas.probabilities().items()},
+        )
+
+    def train_epoch(self) -> EpochTraining:
+        """The search steps of one epoch, without measuring the supernet after it (a FedNAS client
+        runs several, then aggregates, then measures). An epoch whose loss or parameters turn
+        non-finite is undone (supernet and optimizers as before it) and raises TrialError."""
         self.epoch += 1
         lr = self.settings.lr(self.epoch)
         before = self._snapshot()
@@ -124,22 +156,7 @@ class SupernetSearch:
             raise TrialError(
                 f"supernet epoch {self.epoch} diverged (training loss {train_loss}); its updates were undone"
             )
-        search_loss, search_acc = self._evaluate(*self.split.alpha_data)
-        _, valid_acc = self._evaluate(self.data.x_valid, self.data.y_valid)
-        derived = self.supernet.derive()
-        return EpochReport(
-            epoch=self.epoch,
-            lr=lr,
-            train_loss=train_loss,
-            train_acc=train_acc,
-            search_valid_loss=search_loss,
-            search_valid_acc=search_acc,
-            valid_acc=valid_acc,
-            seconds=time.perf_counter() - started,
-            derived=derived,
-            health=cell_health(self.supernet, derived),
-            probabilities={cell: p.cpu().tolist() for cell, p in self.supernet.alphas.probabilities().items()},
-        )
+        return EpochTraining(lr, train_loss, train_acc)
 
     def _train(self, lr: float) -> tuple[float, float]:
         """One pass over the weight data, alternating alpha and weight steps; mean loss, accuracy %."""
@@ -178,8 +195,8 @@ class SupernetSearch:
         return loss.detach(), logits.detach()
 
     @torch.no_grad()
-    def _evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
-        """Mean loss and accuracy (%) in evaluation mode."""
+    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+        """The supernet's mean loss and accuracy (%) on ``x, y``, in evaluation mode."""
         self.supernet.eval()
         total, correct = 0.0, 0
         for start in range(0, len(x), EVAL_BATCH_SIZE):
