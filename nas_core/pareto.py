@@ -135,9 +135,9 @@ def pareto_front(rows: Sequence[TrialRow], axes: Sequence[Axis], where: str = "t
 
 def non_dominated(points: Sequence[Point], axes: Sequence[Axis]) -> list[Point]:
     """The points no other point dominates, best first on the first axis."""
-    order = sorted(range(len(points)), key=lambda i: _gains(points[i].values, [a.maximize for a in axes]), reverse=True)
-    on = pareto_mask([p.values for p in points], [a.maximize for a in axes])
-    return [points[i] for i in order if on[i]]
+    maximize = [axis.maximize for axis in axes]
+    on = pareto_mask([p.values for p in points], maximize)
+    return sorted((p for p, kept in zip(points, on) if kept), key=lambda p: _gains(p.values, maximize), reverse=True)
 
 
 def pareto_mask(values: Sequence[Sequence[float]], maximize: Sequence[bool]) -> list[bool]:
