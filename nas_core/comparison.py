@@ -3,6 +3,8 @@
 Each run is a normal search on an in-memory study; its best-so-far curve is taken over simulated
 search time. The returned architecture is the one with the best observed objective (for NB201 the
 noisy single-seed accuracy), and it is judged by its seed-averaged validation and test accuracy.
+Under constraints every run searches with them, only feasible trials count as its best, and the
+regret is measured to the best architecture of the table that satisfies them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from nas_core.tables.base import Benchmark
 from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
+from nas_core.constraints import Constraints
 from nas_core.hookspecs import hookimpl
 from nas_core.report import best_so_far
 from nas_core.plugin_sets import options_per_set
@@ -44,12 +47,14 @@ class BenchPlan:
     options: Mapping[str, Any] = field(default_factory=dict)
     data_dir: str | None = None
     stop_at_optimum: bool = False
+    constraints: tuple[str, ...] = ()  # --constraint texts, for every run
 
     def specs(self) -> list[RunSpec]:
         """One spec per (set, seed); each set gets the options its plugins declare."""
         per_set = dict(zip(self.plugin_sets, options_per_set(self.plugin_sets, self.options)))
         return [
-            RunSpec(plugins, self.budget, seed, self.benchmark, self.dataset, None, per_set[plugins], "cpu", self.data_dir)
+            RunSpec(plugins, self.budget, seed, self.benchmark, self.dataset, None, per_set[plugins], "cpu", self.data_dir,
+                    constraints=self.constraints)  # fmt: skip
             for plugins in self.plugin_sets
             for seed in self.seeds
         ]
@@ -82,13 +87,13 @@ def run_one(spec: RunSpec, stop_at_optimum: bool = False) -> dict[str, Any]:
     session = open_session(spec)
     try:
         assert session.benchmark is not None
+        optimum_keys = session.benchmark.optimum_under(Constraints.parse(spec.constraints)).keys
         if stop_at_optimum:
-            session.plugins.register(StopAtOptimum(session.benchmark.optimum.keys), "stop-at-optimum", "nas bench")
+            session.plugins.register(StopAtOptimum(optimum_keys), "stop-at-optimum", "nas bench")
         reason = session.run()
         trials = list(session.study.trials)
     finally:
         session.close()
-    optimum_keys = session.benchmark.optimum.keys
     curve = best_so_far([t.result for t in trials])
     evaluations = 0
     to_optimum = None
@@ -124,6 +129,7 @@ def run_bench(
     """Every run of the plan; ``progress`` hears of each run, ``checkpoint`` gets the results so far
     after each (``complete`` is false until the last), so a long bench that is stopped keeps them."""
     benchmark = load_benchmark(plan.benchmark, plan.dataset, plan.data_dir)  # fail fast, and cache
+    benchmark.optimum_under(Constraints.parse(plan.constraints))  # a constraint no cell satisfies: fail fast too
     specs = plan.specs()
     labels = {spec.plugins: "+".join(spec.plugins) for spec in specs}
     runs: dict[str, list[dict[str, Any]]] = {label: [] for label in labels.values()}
@@ -148,7 +154,7 @@ def run_bench(
 
 
 def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[str, Any]]], complete: bool) -> dict[str, Any]:
-    optimum = benchmark.optimum
+    optimum = benchmark.optimum_under(Constraints.parse(plan.constraints))
     return {
         "benchmark": plan.benchmark,
         "dataset": benchmark.dataset,
@@ -156,6 +162,7 @@ def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[st
         "seeds": list(plan.seeds),
         "options": dict(plan.options),
         "stop_at_optimum": plan.stop_at_optimum,
+        "constraints": list(plan.constraints),
         "complete": complete,
         "environment": environment(),
         "optimum": {
@@ -188,6 +195,7 @@ def summarize_runs(records: Sequence[dict[str, Any]], optimum_valid: float) -> d
     median_hit = statistics.median(hits) if hits else float("inf")
     return {
         "runs": len(records),
+        "answered": len(valid),  # runs with an answer: under constraints, a feasible one
         "final_valid_mean": _mean(valid),
         "final_valid_std": _std(valid),
         "final_test_mean": _mean(test),

@@ -121,6 +121,19 @@ def test_bench_writes_curves_and_summaries_and_plot_draws_them(tmp_path: Path) -
     assert drawn.returncode == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_bench_under_a_constraint_judges_feasible_answers_and_refuses_an_unknown_metric(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = nas("bench", "--plugin", "random", *NB201, "--seeds", "2", "--budget", "20", "--constraint", "hw_edgegpu_latency<=4", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "under hw_edgegpu_latency<=4" in done.stdout and "answered" in done.stdout
+    result = json.loads(out.read_text())
+    assert result["constraints"] == ["hw_edgegpu_latency<=4"]
+    assert result["optimum"]["valid_acc"] < 91.6  # the best cell within 4 ms, not the table's best
+    refused = nas("bench", "--plugin", "random", *NB201, "--seeds", "1", "--budget", "5", "--constraint", "speed<=4", "-o", str(out))
+    assert refused.returncode != 0 and refused.stderr.strip().count("\n") == 0
+    assert "--constraint on speed: benchmark nb201 has no such column" in refused.stderr
+
+
 def test_plot_of_a_study(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     nas_json("search", "--plugin", "random", *NB201, "--budget", "15", "--storage", str(db), "--json")

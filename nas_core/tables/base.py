@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from nas_core.architecture import Architecture
-from nas_core.errors import DataError, TrialError
+from nas_core.constraints import Constraints
+from nas_core.errors import ConfigError, DataError, TrialError
 from nas_core.spaces.base import SearchSpace
 from nas_core.types import Result
 
@@ -43,9 +44,14 @@ class Benchmark(ABC):
     def query(self, arch: Architecture, fidelity: int | None = None) -> Result:
         """The recorded result; raises TrialError for an architecture or fidelity not in the table."""
 
-    @property
+    @cached_property
+    def optimum(self) -> Optimum:
+        return self.optimum_under(Constraints())
+
     @abstractmethod
-    def optimum(self) -> Optimum: ...
+    def optimum_under(self, constraints: Constraints) -> Optimum:
+        """The best of the architectures that satisfy ``constraints`` (the regret's reference of a
+        constrained search); a ConfigError if none does or a constraint names no column."""
 
     @property
     @abstractmethod
@@ -140,9 +146,15 @@ class TableBenchmark(Benchmark):
         info = {name: values[row] for name, values in self._info.items()}
         return Result.complete(self._columns[self._objective][row], metrics, cost, info)
 
-    @cached_property
-    def optimum(self) -> Optimum:
+    def optimum_under(self, constraints: Constraints) -> Optimum:
         top = self._top_rows()
+        for constraint in constraints.items:
+            if constraint.metric not in self._columns:
+                raise ConfigError(f"--constraint on {constraint.metric}: benchmark {self.name} has no such column")
+            values = self._columns[constraint.metric][top]
+            top = top[[not math.isnan(v) and constraint.holds(v) for v in values]]
+        if len(top) == 0:
+            raise ConfigError(f"no architecture of benchmark {self.name} satisfies {constraints}")
         valid = self._columns["valid_acc"][top]
         best = float(np.nanmax(valid))
         keys = frozenset(self._archs[r].key for r, v in zip(top, valid) if v == best)

@@ -38,6 +38,8 @@ def _options_of_sets(values: list[str]) -> OptionGroup:
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Runs in parallel (processes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="Where to write the JSON results.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--constraint", "constraints", multiple=True, metavar="METRIC<=V",
+              help="Every run searches under it (repeatable), e.g. hw_edgegpu_latency<=5; regret is measured to the best cell that satisfies them.")
 @click.option("--stop-at-optimum", is_flag=True, help="End a run once it has evaluated the optimum: for the queries to find it (final accuracies then do not compare).")
 @click.pass_context
 def bench(ctx: click.Context, **params: Any) -> None:
@@ -51,6 +53,7 @@ def bench(ctx: click.Context, **params: Any) -> None:
         options=given_plugin_options(ctx),
         data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
         stop_at_optimum=params["stop_at_optimum"],
+        constraints=params["constraints"],
     )
     total = len(plan.plugin_sets) * len(plan.seeds)
     done = [0]
@@ -68,7 +71,8 @@ def bench(ctx: click.Context, **params: Any) -> None:
                     bar.console.print(f"warning: {plain(label)}: {plain(warning)}")
             done[0] += 1
             bar.update(task, completed=done[0])
-            bar.console.print(f"\\[{done[0]}/{total}] {plain(label)} seed {record['seed']}: valid {record['final_valid']:.2f} after {record['queries']} queries")
+            answer = "no feasible answer" if record["final_valid"] is None else f"valid {record['final_valid']:.2f}"
+            bar.console.print(f"\\[{done[0]}/{total}] {plain(label)} seed {record['seed']}: {answer} after {record['queries']} queries")
 
         # written after every run: a stopped bench keeps its runs
         results = run_bench(plan, jobs=params["jobs"], progress=None if params["quiet"] else progress, checkpoint=lambda so_far: write_json(output, so_far))
@@ -80,19 +84,27 @@ def bench(ctx: click.Context, **params: Any) -> None:
 
 def print_bench_summary(results: dict[str, Any], console: Console) -> None:
     optimum = results["optimum"]
+    constraints = results.get("constraints") or []
+    under = f" under {plain(', '.join(constraints))}" if constraints else ""
     table = numbers_table(
-        f"{plain(results['benchmark'])} {plain(results['dataset'])}: optimum valid {optimum['valid_acc']:.2f}, "
+        f"{plain(results['benchmark'])} {plain(results['dataset'])}{under}: optimum valid {optimum['valid_acc']:.2f}, "
         f"exhaustive search reports {optimum['exhaustive_valid_acc']:.2f}",
-        ("plugins", "runs", "valid", "test", "regret", "queries", "optimum found"),
+        ("plugins", "runs", "answered", "valid", "test", "regret", "queries", "optimum found"),
     )
     for label, s in results["summary"].items():
         table.add_row(
             plain(label),
             str(s["runs"]),
-            f"{s['final_valid_mean']:.2f} ± {s['final_valid_std']:.2f}",
-            f"{s['final_test_mean']:.2f} ± {s['final_test_std']:.2f}",
-            f"{s['regret_mean']:.3f}",
+            str(s["answered"]),
+            _spread(s["final_valid_mean"], s["final_valid_std"]),
+            _spread(s["final_test_mean"], s["final_test_std"]),
+            "-" if s["regret_mean"] is None else f"{s['regret_mean']:.3f}",
             f"{s['queries_mean']:.1f}",
             f"{100 * s['found_optimum_rate']:.0f}%",
         )
     console.print(table)
+
+
+def _spread(mean: float | None, std: float | None) -> str:
+    """``mean ± std``, or ``-`` for a set none of whose runs has an answer (none feasible)."""
+    return "-" if mean is None or std is None else f"{mean:.2f} ± {std:.2f}"
