@@ -19,7 +19,7 @@ from nas_core.testing import require_data_dir
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
 from nas_gpnas.filter import Example, FilterSettings, PredictorFilter
-from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings
+from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings, normal_reference_bandwidths
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas import strategy
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings, Suggestion
@@ -74,10 +74,11 @@ def test_topologies_whose_output_is_cut_off_are_forbidden() -> None:
 
 
 # -- the searchers (paper III.B, Algorithm 1) -------------------------------------------------------
-def test_algorithm_1_learns_where_the_good_configurations_are() -> None:
+@pytest.mark.parametrize("bandwidth", ["univariate", "multivariate"])
+def test_algorithm_1_learns_where_the_good_configurations_are(bandwidth: str) -> None:
     """On a toy cost (number of edges not carrying conv_3x3), the second half of the asks is better."""
     space = Decoupling.of(NB201Space()).operator_space()
-    settings = BOHBSettings(sampler="kde", kde=KDESettings(random_fraction=0.2))
+    settings = BOHBSettings(sampler="kde", kde=KDESettings(random_fraction=0.2, bandwidth=bandwidth))
     searcher = BOHBSearcher("operators", space, settings, seed=1)
     costs = []
     for _ in range(60):
@@ -86,6 +87,18 @@ def test_algorithm_1_learns_where_the_good_configurations_are() -> None:
         searcher.tell(suggestion, cost)
         costs.append(cost)
     assert np.mean(costs[30:]) < np.mean(costs[:15])
+
+
+def test_bohbs_bandwidth_rule_widens_the_kernels_by_the_number_of_dimensions() -> None:
+    data = np.array([[0, 1, 2, 3, 0, 1], [1, 1, 3, 3, 0, 2], [2, 0, 3, 1, 0, 2], [3, 0, 0, 1, 0, 3]] * 5, dtype=float)
+    sizes = np.full(6, 5)
+    narrow = normal_reference_bandwidths(data, sizes, "univariate", 1e-3)
+    wide = normal_reference_bandwidths(data, sizes, "multivariate", 1e-3)
+    spread = data.std(axis=0) > 0
+    assert np.allclose(narrow[spread], np.minimum(1.06 * data.std(axis=0)[spread] * 20 ** (-1 / 5), 0.8))
+    assert np.allclose(wide[spread], np.minimum(1.06 * data.std(axis=0)[spread] * 20 ** (-1 / 10), 0.8))
+    assert (wide >= narrow).all() and (wide > narrow).any()
+    assert narrow[~spread] == wide[~spread] == 1e-3  # a constant column: the smallest bandwidth either way
 
 
 def test_algorithm_1_proposes_a_good_topology_again_and_keeps_what_it_learned() -> None:

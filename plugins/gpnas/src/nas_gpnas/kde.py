@@ -11,7 +11,10 @@ does not restate: N_min = dimensions + 1, q = 15%, rho = 1/3, b_w = 3, N_s = 64.
 The spaces GPNAS searches are categorical, so the kernels are Aitchison-Aitken's (as BOHB's, via
 statsmodels): a value keeps its observed category with probability 1 - bw and takes any other with
 bw / (c - 1); bandwidths follow the normal reference rule on the category indices, clipped to
-[min_bandwidth, (c - 1) / c] so that the kernel stays a distribution.
+[min_bandwidth, (c - 1) / c] so that the kernel stays a distribution. The rule's exponent is a
+choice (``--gpnas-kde-bandwidth``): ``univariate`` takes each dimension on its own,
+1.06 sigma n^(-1/5); ``multivariate`` is what BOHB computes (statsmodels' normal reference for a
+d-dimensional estimate), 1.06 sigma n^(-1/(4+d)), wider for every d > 1.
 
 The densities are fitted to every observation the searcher was told (:class:`Observations`, kept
 by the searcher across SMAC rounds), and a configuration may be sampled again: in GPNAS a child is
@@ -39,6 +42,7 @@ from nas_core import ConfigError, Settings, setting
 from nas_gpnas.decoupling import config_key
 
 _RANDOM_TRIES = 1000  # draws of a random allowed (not forbidden) configuration before giving up
+BANDWIDTH_RULES = ("univariate", "multivariate")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class KDESettings(Settings, prefix="gpnas-kde"):
     random_fraction: float = setting(1 / 3, "rho of Algorithm 1: fraction of random samples", at_least=0, at_most=1, flag="--gpnas-kde-random")
     bandwidth_factor: float = setting(3.0, "b_w of Algorithm 1", above=0)
     samples: int = setting(64, "N_s of Algorithm 1", at_least=1)
+    bandwidth: str = setting("univariate", "normal reference bandwidths per dimension alone, or for all d dimensions as BOHB's", choices=BANDWIDTH_RULES)
     min_bandwidth: float = 1e-3
 
 
@@ -196,10 +201,8 @@ class KDEConfigSelector(ConfigSelector):
         return np.array([known[key] for key in keys])[copies.reshape(-1)]
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
-        """Normal reference rule per dimension, kept in the valid range of the categorical kernel."""
         s = self._settings
-        raw = 1.06 * data.std(axis=0) * len(data) ** (-1 / 5)
-        return np.clip(raw, s.min_bandwidth, (self._sizes - 1) / self._sizes)
+        return normal_reference_bandwidths(data, self._sizes, s.bandwidth, s.min_bandwidth)
 
     # -- random configurations ---------------------------------------------------------------------
     def _allowed(self, number: int, vector: np.ndarray) -> Configuration | None:
@@ -220,6 +223,15 @@ class KDEConfigSelector(ConfigSelector):
                 config.origin = "Random Search"
                 return config
         raise ConfigurationSpaceExhaustedException()
+
+
+def normal_reference_bandwidths(data: np.ndarray, sizes: np.ndarray, rule: str, min_bandwidth: float) -> np.ndarray:
+    """The normal reference rule's bandwidth of every dimension of ``data`` (rows of category
+    indices), kept in the valid range of the categorical kernel: 1.06 sigma n^(-1/(4+k)), k = 1
+    for the ``univariate`` rule, k = d (the dimensions) for the ``multivariate`` one, BOHB's."""
+    k = 1 if rule == "univariate" else len(sizes)
+    raw = 1.06 * data.std(axis=0) * len(data) ** (-1 / (4 + k))
+    return np.clip(raw, min_bandwidth, (sizes - 1) / sizes)
 
 
 class _Rows:

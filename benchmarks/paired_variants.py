@@ -1,0 +1,68 @@
+"""Two ``nas bench`` results of the same plugin set on the same seeds, compared seed for seed.
+
+    python benchmarks/paired_variants.py BASE.json VARIANT.json [-o OUT.json]
+
+For a choice between two variants of one method (an option's value) on held-out seeds: per
+metric, the mean per-seed difference VARIANT - BASE with its standard error, and the optimum's
+queries (median, seeds that never find it). Both files must hold one plugin set and the same
+seeds of the same benchmark and dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def only_set(bench: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    if len(bench["runs"]) != 1:
+        sys.exit(f"{path}: holds {len(bench['runs'])} plugin sets, compare files of one set each")
+    return sorted(next(iter(bench["runs"].values())), key=lambda r: r["seed"])
+
+
+def paired(base: list[dict[str, Any]], variant: list[dict[str, Any]], metric: str) -> dict[str, float]:
+    diffs = [v[metric] - b[metric] for b, v in zip(base, variant)]
+    return {"mean": statistics.fmean(diffs), "stderr": statistics.stdev(diffs) / len(diffs) ** 0.5}
+
+
+def to_optimum(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    found = sorted(r["queries_to_optimum"] for r in runs if r["queries_to_optimum"] is not None)
+    ranked = found + [float("inf")] * (len(runs) - len(found))
+    median = statistics.median(ranked)
+    return {"median": None if median == float("inf") else median, "never": len(runs) - len(found)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("base", type=Path)
+    parser.add_argument("variant", type=Path)
+    parser.add_argument("-o", "--output", type=Path, help="default: VARIANT_vs_BASE.json beside VARIANT")
+    args = parser.parse_args()
+    base_bench, variant_bench = (json.loads(p.read_text()) for p in (args.base, args.variant))
+    base, variant = only_set(base_bench, args.base), only_set(variant_bench, args.variant)
+    if [r["seed"] for r in base] != [r["seed"] for r in variant] or base_bench["dataset"] != variant_bench["dataset"]:
+        sys.exit("the two files must hold the same seeds of the same dataset")
+    out = {
+        "command": "python " + " ".join(sys.argv),
+        "dataset": base_bench["dataset"],
+        "seeds": [r["seed"] for r in base],
+        "base": {"file": str(args.base), "options": base_bench["options"]},
+        "variant": {"file": str(args.variant), "options": variant_bench["options"]},
+        "variant_minus_base": {m: paired(base, variant, m) for m in ("final_valid", "final_test", "queries")},
+        "to_optimum": {"base": to_optimum(base), "variant": to_optimum(variant)},
+    }
+    target = args.output or args.variant.with_name(f"{args.variant.stem}_vs_{args.base.stem}.json")
+    target.write_text(json.dumps(out, indent=1))
+    for metric, d in out["variant_minus_base"].items():
+        print(f"{out['dataset']} {metric}: variant - base {d['mean']:+.3f} ± {d['stderr']:.3f} (mean ± s.e., {len(base)} paired seeds)")
+    for name, o in out["to_optimum"].items():
+        print(f"{out['dataset']} {name}: queries to the optimum, median {o['median']}, never found in {o['never']} seeds")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()
