@@ -58,7 +58,7 @@ from nas_core.spaces.table import tokenize_all as tokenize_table_encodings
 from nas_core.study import StudyView
 from nas_core.tables.base import Benchmark, Optimum, TableBenchmark
 from nas_core.tables.loader import load_benchmark
-from nas_core.training.settings import TrainSettings
+from nas_core.training.settings import TrainSettings, cosine_lr
 from nas_core.trial_table import TrialTable
 from nas_core.types import Candidate, Result, Status, Trial
 
@@ -148,7 +148,7 @@ __all__ = [
     "regret_bands", "RegretBand", "pareto_mask",
     # an exported model run on raw rows or samples
     "ExportedModel", "load_exported",
-    "TrainEstimator", "TrainSettings",
+    "TrainEstimator", "TrainSettings", "cosine_lr",
     # settings that declare their options and check their values
     "Settings", "setting", "declare", "from_options",
     # lazy (torch, torch_geometric): training, measuring, networks, graph encoders

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from nas_core import Budget, ConfigError, DeviceData, RunSpec, load_exported, open_session, retrain, summarize
+from nas_core.testing import PluginConformance
 
 from nas_nasib.priors import prior_weights, read_prior
 from nas_nasib.search import NasibSearch
@@ -23,13 +24,7 @@ def _spec(budget: Budget, **options) -> RunSpec:
     return RunSpec(plugins=("nasib",), budget=budget, dataset="digits", space="nasib", options={**TINY, **options}, device="cpu")
 
 
-def _run(spec: RunSpec, storage: Path, resume: bool = False) -> list:
-    session = open_session(spec, storage, resume=resume)
-    try:
-        session.run()
-        return list(session.study.trials)
-    finally:
-        session.close()
+_run = PluginConformance().search  # a search of a spec in a study file, its trials
 
 
 def test_drawing_every_candidate_is_the_full_mixed_op() -> None:

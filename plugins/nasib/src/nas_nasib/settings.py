@@ -3,10 +3,9 @@ declared without torch."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from nas_core import Settings, setting
+from nas_core import Settings, cosine_lr, setting
 
 from nas_nasib.space import NasibSpace
 
@@ -52,5 +51,4 @@ class NasibSettings(Settings, prefix="nasib"):
 
     def lr(self, epoch: int, epochs: int) -> float:
         """Weight learning rate of 1-based ``epoch`` of ``epochs``: cosine from ``w_lr`` to ``w_lr_min``."""
-        progress = min(epoch - 1, epochs) / epochs
-        return self.w_lr_min + (self.w_lr - self.w_lr_min) * (1 + math.cos(math.pi * progress)) / 2
+        return cosine_lr(epoch, epochs, self.w_lr, self.w_lr_min)
