@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from nas_core import ArchitectureError
 
-KINDS = ("conv", "sep", "max", "avg")
 _TOKEN = re.compile(r"^(conv|sep|max|avg)([1-9][0-9]*)x([1-9][0-9]*)$")
 
 

@@ -40,13 +40,13 @@ class NasibSettings(Settings, prefix="nasib"):
     lambda_: float = setting(0.1, "temperature of the exploiting policy P2: candidates drawn by softmax(alpha / lambda) (NASIB: 'very low')", above=0, flag="--nasib-lambda")
     paths: int = setting(2, "candidates computed per layer per batch (NASIB, ProxylessNAS: 2)", above=0)
     prior: str = setting("", "candidates' prior weights, e.g. '3x3=2,conv5x1=1.5' (a shape weights every candidate of that shape) or a JSON file {\"3x3\": 2}; the rest weigh 1")
-    batch_size: int = setting(32, "mini-batch of weight and of alpha data (CPU-sized: digits gives 22 steps an epoch)", above=0)
-    w_lr: float = setting(0.1, "initial SGD learning rate of the weights, cosine-annealed over the n epochs (CPU-sized for searches of tens of epochs; DARTS: 0.025)", above=0)
+    batch_size: int = setting(32, "mini-batch of weight and of alpha data (CPU-sized: 17 steps an epoch on digits)", above=0)
+    w_lr: float = setting(0.1, "initial SGD learning rate of the weights, cosine-annealed over the n epochs (CPU-sized; DARTS: 0.025)", above=0)
     w_lr_min: float = setting(0.001, "the weights' learning rate at the end of the n epochs (DARTS: 0.001)", at_least=0)
     w_momentum: float = setting(0.9, "SGD momentum of the weights (NASIB: 0.9)", at_least=0, below=1)
     w_weight_decay: float = setting(3e-4, "weight decay of the weights (DARTS: 3e-4)", at_least=0)
     grad_clip: float = setting(5.0, "gradient norm clipping of the weights (DARTS: 5)", above=0)
-    alpha_lr: float = setting(0.01, "Adam learning rate of the alphas, no weight decay (sized for CPU searches of tens of epochs)", above=0)
+    alpha_lr: float = setting(0.01, "Adam learning rate of the alphas, no weight decay (CPU-sized)", above=0)
     train_portion: float = setting(0.5, "share of the training split that trains weights; the rest trains alphas", above=0, below=1)
 
     def lr(self, epoch: int, epochs: int) -> float:
