@@ -58,7 +58,7 @@ from nas_core.spaces.table import tokenize_all as tokenize_table_encodings
 from nas_core.study import StudyView
 from nas_core.tables.base import Benchmark, Optimum, TableBenchmark
 from nas_core.tables.loader import load_benchmark
-from nas_core.training.settings import TrainSettings
+from nas_core.training.settings import TrainSettings, cosine_lr
 from nas_core.trial_table import TrialTable
 from nas_core.types import Candidate, Result, Status, Trial
 
@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # the lazy names below, for type checkers and readers
     from nas_core.training.fit import EVAL_BATCH as EVAL_BATCH_SIZE
     from nas_core.training.fit import DeviceData, accuracy, fit, loss_target, make_loss
     from nas_core.training.measure import mflops, params_millions
+    from nas_core.training.search_data import SearchCriterion, SearchSplit, batch_count, epoch_batches, stream_batches
     from nas_core.training.seeding import seeded_torch, torch_generator
 
 __version__ = "0.1.0"
@@ -91,6 +92,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "device_data": ("nas_core.training.device", "device_data"),
     "seeded_torch": ("nas_core.training.seeding", "seeded_torch"),
     "torch_generator": ("nas_core.training.seeding", "torch_generator"),
+    "SearchSplit": ("nas_core.training.search_data", "SearchSplit"),
+    "SearchCriterion": ("nas_core.training.search_data", "SearchCriterion"),
+    "batch_count": ("nas_core.training.search_data", "batch_count"),
+    "epoch_batches": ("nas_core.training.search_data", "epoch_batches"),
+    "stream_batches": ("nas_core.training.search_data", "stream_batches"),
     "resolve_device": ("nas_core.training.device", "resolve_device"),
     "EVAL_BATCH_SIZE": ("nas_core.training.fit", "EVAL_BATCH"),
     "DeviceData": ("nas_core.training.fit", "DeviceData"),
@@ -142,13 +148,15 @@ __all__ = [
     "regret_bands", "RegretBand", "pareto_mask",
     # an exported model run on raw rows or samples
     "ExportedModel", "load_exported",
-    "TrainEstimator", "TrainSettings",
+    "TrainEstimator", "TrainSettings", "cosine_lr",
     # settings that declare their options and check their values
     "Settings", "setting", "declare", "from_options",
     # lazy (torch, torch_geometric): training, measuring, networks, graph encoders
     "DeviceData", "device_data", "seeded_torch", "torch_generator", "EVAL_BATCH_SIZE", "fit", "accuracy", "loss_target", "make_loss",
     "resolve_device", "one_torch_thread", "mflops", "params_millions", "output_units", "NB201Network",
     "NB201CellModule", "ResidualReduction", "GCNEncoder", "graph_data", "MixedOp", "sample_paths",
+    # lazy (torch): the bi-level data protocol of differentiable searches (DARTS, NASIB)
+    "SearchSplit", "SearchCriterion", "batch_count", "epoch_batches", "stream_batches",
     # lazy (smac): SMAC's acquisition maximizer, reproducible across processes, and its forest, fast
     "OrderedLocalAndSortedRandomSearch", "smac_forest",
 ]  # fmt: skip

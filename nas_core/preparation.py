@@ -23,7 +23,7 @@ from nas_core.datasets.provenance import DataFile, require_recorded_file
 from nas_core.errors import ConfigError
 from nas_core.estimators import TRAIN_METRICS, Estimator, core_estimator
 from nas_core.options import OptionGroup
-from nas_core.plugin_manager import PluginManager
+from nas_core.plugin_manager import PluginManager, installed_plugins
 from nas_core.registry import DatasetRequest, Registry
 from nas_core.spaces.base import SearchSpace
 
@@ -94,7 +94,7 @@ def prepare(spec: RunSpec) -> Prepared:
                 f"--space {spec.space} does not match benchmark {spec.benchmark}, whose space is {space.name}"
             )
     elif spec.space:
-        space = registry.space(spec.space, options)
+        space = _space(registry, spec.space, options)
         if spec.dataset:
             dataset = _dataset(registry, spec.dataset, spec.data_dir, options)
     else:
@@ -114,6 +114,14 @@ def prepare_checked(spec: RunSpec, recorded: DataFile | None, doing: str) -> Pre
     return prepared
 
 
+def _space(registry: Registry, name: str, options: dict[str, Any]) -> SearchSpace:
+    """The registered space ``name``; one not registered by the loaded plugins but by an installed
+    ``<name>-space`` plugin (the convention of darts-space, nasib-space) is named in the error."""
+    if name not in registry.spaces and f"{name}-space" in installed_plugins():
+        raise ConfigError(f"search space '{name}' comes with the plugin {name}-space: add --plugin {name}-space")
+    return registry.space(name, options)
+
+
 def _dataset(registry: Registry, name: str, data_dir: str | None, options: dict[str, Any]) -> Dataset:
     """A file's dataset (``--target`` names a CSV file's label column), or a registered one."""
     if is_data_file(name):
@@ -130,4 +138,4 @@ def study_space(spec: RunSpec) -> SearchSpace:
     if not spec.space:
         raise ConfigError("the stored run names neither a benchmark nor a space")
     _, registry, options = _plugins_and_options(spec)
-    return registry.space(spec.space, options)
+    return _space(registry, spec.space, options)

@@ -212,6 +212,7 @@ CASES = [
     Case("data-dir-missing", RUNTIME, "data directory {tmp}/nowhere does not exist", (*RANDOM, "--data-dir", "{tmp}/nowhere")),
     Case("nothing-to-search", USAGE, "nothing to search", ("search", "--plugin", "random", "--storage", "{db}")),
     Case("space-unknown", USAGE, "unknown search space 'nope'", ("search", "--plugin", "random", "--space", "nope", "--dataset", "digits", "--storage", "{db}")),
+    Case("space-of-an-unloaded-plugin", USAGE, "add --plugin nasib-space", ("search", "--plugin", "random", "--space", "nasib", "--dataset", "digits", "--storage", "{db}")),
     Case("dataset-unknown", USAGE, "unknown dataset 'nope'", ("search", "--plugin", "random", "--space", "mlp", "--dataset", "nope", "--storage", "{db}")),
     Case("table-missing", RUNTIME, "no benchmark table at", table("missing.csv")),
     Case("table-suffix", USAGE, "unknown benchmark", table("table.txt"), write("table.txt", GRID)),

@@ -46,7 +46,8 @@ full NB201 space with its noisy single-seed feedback (the tables of nas-tables-n
 Also here, for plugins' own tests: ``require_data_dir``, ``loaded_plugins`` (plugins loaded by
 name as a run loads them, with the options they declare and the spaces they register) and the
 core's dataset loaders (``digits(DatasetRequest(None, split_seed))`` and the others ``--dataset``
-names).
+names), and the fixtures of :mod:`nas_core.testing.torch_fixtures` (``digits_data`` on the CPU,
+``torch_on_one_thread``) that a conftest imports to use.
 """
 
 from __future__ import annotations
@@ -74,11 +75,12 @@ from nas_core.testing.engines import (
     COMPANIONS, ENGINES, assert_buys_the_budget, companion_refusal, kill_mid_run, recorded,
     shared_scheduler,
 )
+from nas_core.testing.torch_fixtures import digits_data, torch_on_one_thread
 from nas_core.types import Candidate, Result, Status, Trial
 
 __all__ = [
     "PluginConformance", "TINY_TABLE", "LoadedPlugins", "loaded_plugins", "require_data_dir",
-    "breast_cancer", "cifar10", "digits", "mnist1d", "wine",
+    "breast_cancer", "cifar10", "digits", "mnist1d", "wine", "digits_data", "torch_on_one_thread",
 ]  # fmt: skip
 
 TINY_TABLE = Path(__file__).resolve().parents[1] / "data" / "nb201_cifar10_tiny.csv"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from nas_core.settings import Settings, setting
@@ -18,3 +20,10 @@ class TrainSettings(Settings, prefix="train"):
     patience: int = setting(0, "early stopping patience in epochs (0: off)", at_least=0)
     # The estimator's, not one training's: it trains every candidate from this many seeds.
     repeats: int = setting(1, "train every candidate from this many seeds and average", at_least=1)
+
+
+def cosine_lr(epoch: int, epochs: int, start: float, end: float) -> float:
+    """The learning rate of 1-based ``epoch`` of ``epochs``, cosine-annealed from ``start`` (epoch 1)
+    towards ``end`` (SGDR without restarts, as DARTS and the searches built like it use it)."""
+    progress = min(epoch - 1, epochs) / epochs
+    return end + (start - end) * (1 + math.cos(math.pi * progress)) / 2

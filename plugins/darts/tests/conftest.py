@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 
-from nas_core.testing import digits
-from nas_core import DatasetRequest, DeviceData, one_torch_thread
-
-
-@pytest.fixture(autouse=True)
-def _torch_on_one_thread() -> Iterator[None]:
-    """Tiny supernets gain nothing from threads, and CI shares its cores; restored afterwards."""
-    with one_torch_thread():
-        yield
-
-
-@pytest.fixture(scope="session")
-def digits_data() -> DeviceData:
-    return DeviceData(digits(DatasetRequest(None, 0)), torch.device("cpu"))
+from nas_core import DeviceData
+from nas_core.testing import digits_data, torch_on_one_thread  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def fresh_digits(digits_data: DeviceData) -> DeviceData:
+def fresh_digits(digits_data: DeviceData) -> DeviceData:  # noqa: F811 (the fixture above)
     """A private copy (tests may poison it)."""
     return DeviceData(digits_data.dataset, torch.device("cpu"))

@@ -10,15 +10,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from nas_core import NB201Space
+from nas_core import NB201Space, SearchCriterion
 
 from nas_darts.architect import FirstOrder, MiLeNAS, SecondOrder, finite_difference_hvp
-from nas_darts.data import Criterion
 from nas_darts.supernet import Supernet, build_supernet
 
 
 @pytest.fixture
-def problem(digits_data) -> tuple[Supernet, Criterion, tuple, tuple]:
+def problem(digits_data) -> tuple[Supernet, SearchCriterion, tuple, tuple]:
     torch.manual_seed(0)
     net = build_supernet(NB201Space(channels=2, cells=1), digits_data.dataset.input_shape, 10).double()
     with torch.no_grad():  # alphas away from uniform, so every term of the gradient matters
@@ -26,7 +25,7 @@ def problem(digits_data) -> tuple[Supernet, Criterion, tuple, tuple]:
             alpha.normal_(0, 0.5)
     x, y = digits_data.x_train.double(), digits_data.y_train
     net.train()
-    return net, Criterion(binary=False), (x[:24], y[:24]), (x[24:48], y[24:48])
+    return net, SearchCriterion(binary=False), (x[:24], y[:24]), (x[24:48], y[24:48])
 
 
 def _snapshot(net: Supernet) -> list[torch.Tensor]:

@@ -26,13 +26,12 @@ from typing import Any
 import torch
 
 from nas_core import (
-    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, NB201Space, SearchSpace, TrialError, seeded_torch,
-    stable_seed, torch_generator,
+    Architecture, ConfigError, DeviceData, EVAL_BATCH_SIZE, NB201Space, SearchCriterion, SearchSpace, SearchSplit,
+    TrialError, batch_count, epoch_batches, seeded_torch, stable_seed, stream_batches, torch_generator,
 )
 
 from nas_darts.architect import ArchitectureGradient, Batch, FirstOrder, MiLeNAS, SecondOrder
 from nas_darts.collapse import CellHealth, cell_health
-from nas_darts.data import Criterion, SearchSplit, batch_count, epoch_batches, stream_batches
 from nas_darts.names import METHODS
 from nas_darts.settings import SearchSettings
 from nas_darts.supernet import Supernet, build_supernet
@@ -102,7 +101,7 @@ class SupernetSearch:
         self.data = data
         self.settings = settings
         self.split = SearchSplit(data, settings.train_portion)
-        self.criterion = Criterion(data.binary)
+        self.criterion = SearchCriterion(data.binary)
         self.w_optimizer = torch.optim.SGD(
             self.supernet.weights(), lr=settings.w_lr, momentum=settings.w_momentum, weight_decay=settings.w_weight_decay
         )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from nas_core import ConfigError, Settings, setting
+from nas_core import ConfigError, Settings, cosine_lr, setting
 
 from nas_darts.names import METHODS, SCHEDULES
 
@@ -52,8 +51,7 @@ class SearchSettings(Settings, prefix="darts"):
 
     def lr(self, epoch: int) -> float:
         """Weight learning rate of 1-based ``epoch``: cosine from ``w_lr`` (epoch 1) towards ``w_lr_min``."""
-        progress = min(epoch - 1, self.epochs) / self.epochs
-        return self.w_lr_min + (self.w_lr - self.w_lr_min) * (1 + math.cos(math.pi * progress)) / 2
+        return cosine_lr(epoch, self.epochs, self.w_lr, self.w_lr_min)
 
     def alpha_lr_for(self, steps_per_epoch: int) -> float:
         """The alphas' Adam learning rate for a search of ``steps_per_epoch`` alpha steps an epoch.

@@ -1,6 +1,7 @@
-"""DARTS' data protocol: the training split is cut in two, one part trains the weights, the
-other (the search's "validation" data) the alphas; the dataset's own validation split is never
-seen by the search and measures the supernet after every epoch.
+"""The data protocol of differentiable (bi-level) searches, DARTS' and those built like it
+(NASIB): the training split is cut in two, one part trains the weights, the other (the search's
+"validation" data) the alphas; the dataset's own validation split is never seen by the search and
+measures the supernet after every epoch.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from dataclasses import dataclass
 
 import torch
 
-from nas_core import ConfigError, DeviceData, loss_target, make_loss
+from nas_core.errors import ConfigError
+from nas_core.training.fit import DeviceData, loss_target, make_loss
 
 MIN_BATCH = 2  # batch norm in training mode needs more than one sample
 
 
 @dataclass(frozen=True, eq=False)
 class SearchSplit:
-    """The two halves of the training split (DARTS: the first ``portion`` trains w, the rest alpha).
+    """The two halves of the training split (DARTS: the first ``portion`` trains w, the rest alpha);
+    ``option`` is the flag that set ``portion``, named when it leaves no room for either half.
 
     The core's splits are stratified and shuffled, so contiguous parts are random parts, as
     CIFAR-10's file order is in DARTS.
@@ -25,13 +28,14 @@ class SearchSplit:
 
     data: DeviceData
     portion: float
+    option: str = "--darts-train-portion"
 
     def __post_init__(self) -> None:
         n = len(self.data.x_train)
         if not 0 < self.portion < 1 or self.cut < MIN_BATCH or n - self.cut < MIN_BATCH:
             raise ConfigError(
-                f"--darts-train-portion {self.portion} leaves no room for both weight and alpha data "
-                f"among {n} training samples (use a value in (0, 1), DARTS: 0.5)"
+                f"{self.option} {self.portion} leaves no room for both weight and alpha data "
+                f"among {n} training samples (use a value in (0, 1))"
             )
 
     @property
@@ -67,7 +71,7 @@ def stream_batches(n: int, batch_size: int, count: int, generator: torch.Generat
     return list(torch.cat(passes)[:needed].split(batch_size))
 
 
-class Criterion:
+class SearchCriterion:
     """The task's loss on logits (binary: one logit with BCE; else cross-entropy), and accuracy."""
 
     def __init__(self, binary: bool) -> None:
