@@ -276,9 +276,10 @@ function studyPage() {
         div = el("div", { id: `panel-${panel.id}`, class: "chart" });
         holder.append(el("section", { class: "card", "data-panel": panel.id }, el("h2", { text: panel.title }), div));
       }
-      const traces = panel.series.map((s) => ({ x: s.x, y: s.y, name: plotText(s.name), mode: s.mode || "lines+markers", type: "scatter" }));
-      Plotly.react(div, traces, { margin: { t: 10, r: 10, b: 45, l: 55 }, xaxis: { title: { text: panel.x_title } },
-        legend: { orientation: "h", y: -0.25 } }, PLOT_CONFIG);
+      const traces = panel.series.map((s) => ({ x: s.x, y: s.y, name: plotText(s.name), mode: s.mode || "lines+markers", type: "scatter",
+        ...(s.text ? { text: s.text.map(plotText), hoverinfo: "text+x+y" } : {}) }));
+      Plotly.react(div, traces, { margin: { t: 10, r: 10, b: 45, l: 55 }, xaxis: { title: { text: plotText(panel.x_title) } },
+        yaxis: { title: { text: plotText(panel.y_title || "") } }, legend: { orientation: "h", y: -0.25 } }, PLOT_CONFIG);
     });
     holder.querySelectorAll("section[data-panel]").forEach((s) => { if (!seen.has(s.dataset.panel)) s.remove(); });
   }
