@@ -12,7 +12,7 @@ points.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 Record = Mapping[str, Any]
@@ -20,11 +20,13 @@ GPNAS_PREDICTED = "gpnas_predicted"  # nas_gpnas.filter.PREDICTED_METRIC
 ERROR_WINDOW = 20  # the error's moving mean is over this many trained candidates
 
 
-def panels(records: Sequence[Record], metrics: Sequence[str]) -> list[dict[str, Any]]:
+def panels(records: Sequence[Record], metrics: Sequence[str], statuses: Collection[str]) -> list[dict[str, Any]]:
+    """The panels of a study with these trials, metric columns and trial statuses (a study
+    without any of what they draw, most studies, costs nothing per trial)."""
     found = []
     if "alpha_entropy" in metrics:
         found += _darts(records, metrics)
-    if any(r["status"] == "predicted" for r in records):
+    if "predicted" in statuses:
         found.append(_predictions(records))
     if GPNAS_PREDICTED in metrics:
         found += _predictor_error(records)

@@ -144,7 +144,7 @@ class StudySnapshot:
             "curve": progress.curve(len(self.table.records)),
             "columns": list(self.table.columns),
             "numeric": self.numeric_columns,
-            "panels": panels(self.table.records, self.table.metrics),
+            "panels": panels(self.table.records, self.table.metrics, dict(progress.counts)),
         }
 
     @cached_property
