@@ -81,7 +81,9 @@ def search(table: Path, storage: Path, trials: int, seed: int, resume: bool = Fa
         summary = json.loads(out.read())
     return {"trials": summary["trials"], "wall_seconds": summary["budget_used"]["wall_seconds"],
             "trials_per_second": summary["trials"] / summary["budget_used"]["wall_seconds"],
-            "process_cpu_seconds": usage.ru_utime + usage.ru_stime}  # fmt: skip
+            "process_cpu_seconds": usage.ru_utime + usage.ru_stime,
+            # waits (a lock, the disk) are voluntary switches; being preempted for another process is involuntary
+            "voluntary_switches": usage.ru_nvcsw, "involuntary_switches": usage.ru_nivcsw}  # fmt: skip
 
 
 def settled_chrome() -> tuple[Any, float]:
@@ -149,7 +151,8 @@ def throughput(table: Path, folder: Path, trials: int, repeats: int) -> dict[str
                     seconds = done["wall_seconds"] - first["wall_seconds"]
                     used = (cpu_seconds(url.pid) - cpu[0], cpu_seconds(driver.service.process.pid) - cpu[1])
                     runs[mode].append({"trials": done["trials"] - 1, "seconds": seconds, "trials_per_second": (done["trials"] - 1) / seconds,
-                                       "search_cpu_seconds": done["process_cpu_seconds"],
+                                       "search_cpu_seconds": done["process_cpu_seconds"], "search_voluntary_switches": done["voluntary_switches"],
+                                       "search_involuntary_switches": done["involuntary_switches"],
                                        "dashboard_cpu_seconds": used[0], "browser_cpu_seconds": used[1],
                                        "page_said": driver.execute_script("return document.querySelector('#live')?.textContent ?? ''")})  # fmt: skip
         finally:
@@ -164,6 +167,7 @@ def throughput(table: Path, folder: Path, trials: int, repeats: int) -> dict[str
             "paired_ratios": paired, "paired_ratio_median": statistics.median(paired),
             "paired_ratio_mean": statistics.mean(paired), "paired_ratio_mean_95_interval": [statistics.mean(paired) - spread, statistics.mean(paired) + spread],
             "search_cpu_ms_per_trial_closed": cpu_per_trial["closed"], "search_cpu_ms_per_trial_open": cpu_per_trial["open"],
+            **{f"search_voluntary_switches_{mode}_median": statistics.median(r["search_voluntary_switches"] for r in done) for mode, done in runs.items()},
             "dashboard_and_browser_cpu_share_open": statistics.median(
                 (r["dashboard_cpu_seconds"] + r["browser_cpu_seconds"]) / r["seconds"] for r in runs["open"])}  # fmt: skip
 

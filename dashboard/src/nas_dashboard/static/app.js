@@ -29,7 +29,7 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-// plotly.js (4.8 MB, about half a second of the main thread to run) is fetched beside the data
+// plotly.js (4.8 MB, up to a second of a busy machine's main thread to run) is fetched beside the data
 // but run only once the page's text is on screen: its charts follow the first render, never delay it
 const PLOTLY_JS = "/vendor/plotly.min.js";
 if (document.body.dataset.page !== "index") document.head.append(el("link", { rel: "preload", href: PLOTLY_JS, as: "script" }));
