@@ -27,6 +27,9 @@ def best_row(rows: list[TrialRow]) -> TrialRow | None:
     """The best trial as the study tracked it while searching (:meth:`Result.beats`)."""
     best: tuple[TrialRow, Result] | None = None
     for row in rows:
+        objective = row.result.get("objective")
+        if best is not None and not (isinstance(objective, int | float) and objective > (best[1].objective or 0.0)):
+            continue  # cannot beat the best (the same rule, without decoding a Result for every trial)
         result = Result.from_dict(row.result)
         if result.beats(None if best is None else best[1]):
             best = (row, result)

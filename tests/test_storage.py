@@ -42,6 +42,24 @@ def test_create_write_and_read_back(tmp_path: Path) -> None:
     assert sorted(p.name for p in path.parent.iterdir()) == ["s.db"]  # no -wal/-shm left behind
 
 
+@pytest.mark.parametrize("texts", [('{"arch": {"kind": "x"}', '"status": "complete"}'), ('{"arch": {"kind": "x"}}, {}', '{}')])
+def test_trial_texts_that_are_not_one_object_each_are_not_read_as_other_trials(tmp_path: Path, texts: tuple[str, str]) -> None:
+    """Trials are decoded as one JSON document; texts that would join into valid JSON of another
+    shape (an object split across two texts, two objects in one) are still an error."""
+    path = tmp_path / "s.db"
+    storage = StudyStorage.create(path, {"spec": {"seed": 3}})
+    for k in range(3):
+        storage.write_trial(row(k), f"k{k}", "complete", 1.0, {})
+    storage.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE trials SET candidate = ?, result = ? WHERE trial_id = 1", texts)
+    reader = StudyStorage.open(path, writer=False)
+    with pytest.raises(ValueError):
+        list(reader.trials())
+    assert [r.result for r in reader.trials(from_id=2)] == [row(2).result]
+    reader.close()
+
+
 # A writer killed in the middle of a rollback-journal transaction, as a kill during close() is.
 KILLED_MID_TRANSACTION = """
 import os, sqlite3, sys

@@ -32,3 +32,13 @@ def shown(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "corrupt.db").write_bytes(b"SQLite format 3\x00" + b"\x07" * 2000)
     (folder / "notes.json").write_text('{"not": "a bench result"}')
     return folder
+
+
+@pytest.fixture(scope="session")
+def gpnas_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with a GPNAS study whose filter recorded its predictions (``gpnas_predicted``)."""
+    pytest.importorskip("nas_gpnas", reason="the GPNAS predictor panel needs the nas-gpnas plugin")
+    folder = tmp_path_factory.mktemp("gpnas")
+    nas_core.search("gpnas", benchmark="nb201", dataset="cifar10", budget=14, seed=1, gpnas_warmup=6, gpnas_filter_patience=2,
+                    gpnas_predictor_epochs=10, gpnas_refine_steps=2, storage=folder / "gpnas.db")  # fmt: skip
+    return folder

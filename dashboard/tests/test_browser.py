@@ -145,6 +145,15 @@ def test_a_bench_result(driver: Any, url: str, shown: Path) -> None:
     full_screenshot(driver, SCREENSHOTS / "bench.png")
 
 
+def test_a_gpnas_study_draws_its_predictor_s_error(driver: Any, gpnas_folder: Path) -> None:
+    with dashboard(gpnas_folder) as address:
+        open_page(driver, page(address, "study", gpnas_folder / "gpnas.db"))
+        drawn = "return document.querySelectorAll(`section[data-panel='${arguments[0]}'] .scatterlayer .point`).length"
+        wait_for(lambda: driver.execute_script(drawn, "predictor-error") > 0, what="the predictor's error drawn")
+        assert driver.execute_script(drawn, "predictor-vs-actual") >= 5
+        full_screenshot(driver, SCREENSHOTS / "gpnas.png")
+
+
 def test_hostile_strings_show_as_text(driver: Any, url: str, shown: Path) -> None:
     open_page(driver, page(url, "study", shown / "hostile.db"))
     archs = " ".join(column(driver, "arch"))

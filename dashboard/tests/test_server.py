@@ -84,6 +84,25 @@ def test_a_study_its_table_sorted_filtered_paged_and_its_pareto_front(url: str, 
             assert any(a >= x and b <= y and (a, b) != (x, y) for a, b in points)
 
 
+def test_a_gpnas_study_shows_its_predictions_against_the_actual_accuracies(gpnas_folder: Path) -> None:
+    db = gpnas_folder / "gpnas.db"
+    records = nas_core.load_study(db).table().records
+    passed = [r for r in records if r["status"] == "complete" and r["gpnas_predicted"] is not None]
+    assert len(passed) >= 5
+    with dashboard(gpnas_folder) as address:
+        status, page = get_json(address + query("study", db))
+    assert status == 200
+    panels = {panel["id"]: panel for panel in page["panels"]}
+    versus, error = panels["predictor-vs-actual"], panels["predictor-error"]
+    assert versus["series"][0]["x"] == [r["objective"] for r in passed]
+    assert versus["series"][0]["y"] == [r["gpnas_predicted"] for r in passed]
+    assert error["series"][0]["x"] == [r["trial_id"] for r in passed]
+    assert error["series"][0]["y"] == pytest.approx([r["gpnas_predicted"] - r["objective"] for r in passed])
+    first = [abs(r["gpnas_predicted"] - r["objective"]) for r in passed[:3]]
+    assert error["series"][1]["y"][:3] == pytest.approx([first[0], sum(first[:2]) / 2, sum(first) / 3])  # the moving mean
+    assert "predictor" in panels  # the skipped candidates' predictions, as before
+
+
 def test_architecture_pictures_are_svg_with_every_label_escaped(url: str, shown: Path) -> None:
     status, headers, body = get(url + query("study/arch.svg", shown / "evolution.db", trial="answer"))
     assert status == 200 and headers["content-type"] == "image/svg+xml" and b"<svg" in body and b"input" in body

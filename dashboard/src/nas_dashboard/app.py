@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from nas_dashboard.bench import BenchFile
 from nas_dashboard.catalog import Catalog, problem_text
 from nas_dashboard.roots import Refused, Roots
-from nas_dashboard.studies import StudyFile
+from nas_dashboard.studies import StudyFile, StudySnapshot
 
 log = logging.getLogger("nas_dashboard")
 
@@ -130,21 +130,28 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
         return catalog.listing()
 
     def whole(request: Request, entry: Callable[[Path], StudyFile | BenchFile]) -> Any:
-        """What a study's or bench file's page shows, or that nothing changed since ``since``."""
+        """What a study's or bench file's page shows, or that nothing changed since ``since``.
+        A study's answer carries the page of its trial table that ``limit`` (and the table's
+        other parameters) ask for: the page shows both after one round trip, from one snapshot."""
         path = requested(request)
         snapshot = entry(path).snapshot()
         if request.query_params.get("since") == snapshot.version:
             return {"version": snapshot.version, "unchanged": True}
-        return {"path": str(path), "name": path.name, **snapshot.page}
+        answer = {"path": str(path), "name": path.name, **snapshot.page}
+        if isinstance(snapshot, StudySnapshot) and "limit" in request.query_params:
+            answer["table"] = table_page(snapshot, request)
+        return answer
+
+    def table_page(snapshot: StudySnapshot, request: Request) -> dict[str, Any]:
+        q = request.query_params
+        return snapshot.trials(q.get("sort") or None, q.get("desc") == "1", q.get("status") or None, q.get("q", "").strip(),
+                               _integer(q.get("offset"), 0), _integer(q.get("limit"), 50))  # fmt: skip
 
     def study(request: Request) -> Any:
         return whole(request, catalog.study)
 
     def trials(request: Request) -> Any:
-        q = request.query_params
-        snapshot = catalog.study(requested(request)).snapshot()
-        return snapshot.trials(q.get("sort") or None, q.get("desc") == "1", q.get("status") or None, q.get("q", "").strip(),
-                               _integer(q.get("offset"), 0), _integer(q.get("limit"), 50))  # fmt: skip
+        return table_page(catalog.study(requested(request)).snapshot(), request)
 
     def trial(request: Request) -> Any:
         snapshot = catalog.study(requested(request)).snapshot()
@@ -188,7 +195,9 @@ def create_app(roots: Roots, allowed_hosts: Sequence[str] = LOOPBACK_NAMES) -> S
     middleware = [Middleware(SecurityHeaders)]  # no compression: the browser is on this machine
     if "*" not in allowed_hosts:
         middleware.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts), www_redirect=False))
-    return Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.catalog = catalog
+    return app
 
 
 def _integer(text: str | None, default: int) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 
 import click
 
@@ -33,6 +34,9 @@ def dashboard(paths: tuple[str, ...], host: str, port: int) -> None:
     click.echo(f"nas dashboard: http://{shown}:{bound_port}/ showing {', '.join(map(str, (*roots.folders, *roots.files)))} (Ctrl-C stops it)")
     if not loopback:
         click.echo(f"warning: listening on {host}: anyone who can reach this machine can read these files", err=True)
+    # read the files as the list page does while the user opens a browser: the first page they
+    # open is then served from memory (each file is read once; a request meanwhile waits for it)
+    threading.Thread(target=app.state.catalog.listing, name="nas-dashboard-warm-up", daemon=True).start()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
     server.run(sockets=[sock])
 

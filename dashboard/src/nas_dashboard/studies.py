@@ -86,6 +86,7 @@ class StudySnapshot:
         self.progress = progress.after(new)
         self.numeric = numeric | {n for n in (*FIXED_NUMERIC, *self.table.metrics) if any(_number(r[n]) for r in new)}
         self.summary: dict[str, Any] = summary if summary is not None else study.summary()
+        self._fronts: dict[tuple[str, str, tuple[bool, bool]], dict[str, Any]] = {}  # pareto()'s answers
 
     @cached_property
     def version(self) -> str:
@@ -143,7 +144,7 @@ class StudySnapshot:
             "curve": progress.curve(len(self.table.records)),
             "columns": list(self.table.columns),
             "numeric": self.numeric_columns,
-            "panels": panels(self.table.records, self.table.metrics),
+            "panels": panels(self.table.records, self.table.metrics, dict(progress.counts)),
         }
 
     @cached_property
@@ -184,7 +185,14 @@ class StudySnapshot:
         return dict(records[at])
 
     def pareto(self, x: str, y: str, maximize: tuple[bool, bool]) -> dict[str, Any]:
-        """Completed trials with finite values of both columns, and which are non-dominated."""
+        """Completed trials with finite values of both columns, and which are non-dominated
+        (kept for the snapshot: a page opened again, or a second page, asks the same)."""
+        key = (x, y, maximize)
+        if key not in self._fronts:
+            self._fronts[key] = self._pareto(x, y, maximize)
+        return self._fronts[key]
+
+    def _pareto(self, x: str, y: str, maximize: tuple[bool, bool]) -> dict[str, Any]:
         for name in (x, y):
             if name not in self.table.columns:
                 raise KeyError(f"no column {name!r}")

@@ -12,13 +12,13 @@ from ConfigSpace import Configuration
 from scipy.stats import spearmanr
 
 from nas_core import (
-    Budget, Candidate, NB201Cell, NB201Space, Result, RunSpec, Status, load_benchmark,
+    Budget, Candidate, NB201Cell, NB201Space, Result, RunSpec, Status, hookimpl, load_benchmark,
     open_session,
 )
 from nas_core.testing import require_data_dir
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
-from nas_gpnas.filter import Example, FilterSettings, PredictorFilter
+from nas_gpnas.filter import PREDICTED_METRIC, Example, FilterSettings, PredictorFilter
 from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings, normal_reference_bandwidths
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas import strategy
@@ -274,6 +274,27 @@ def test_the_filter_answers_some_candidates_with_free_predictions() -> None:
     predicted = [t for t in trials if t.result.status is Status.PREDICTED]
     assert predicted and all(t.result.info["predicted"] and t.result.cost_seconds == 0 for t in predicted)
     assert sum(t.result.status is Status.COMPLETE for t in trials) == 12
+
+
+def test_a_candidate_passed_on_records_its_prediction_and_the_run_proposes_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    recorded = run(("gpnas",), 14, seed=1, **SMALL_FILTER)
+    predicted = {t.trial_id: t.result.metrics[PREDICTED_METRIC] for t in recorded if PREDICTED_METRIC in t.result.metrics}
+    completed = [t for t in recorded if t.result.status is Status.COMPLETE]
+    # trained before the predictor was fitted: nothing predicted; after: every one passed on has its prediction
+    assert [t.trial_id for t in completed if t.trial_id in predicted] == [t.trial_id for t in completed[SMALL_FILTER["gpnas_warmup"]:]]
+    assert all(np.isfinite(v) and 0 < v < 100 for v in predicted.values())
+    assert not any(PREDICTED_METRIC in t.result.metrics for t in recorded if t.result.status is Status.PREDICTED)
+
+    @hookimpl(specname="nas_estimate", wrapper=True)
+    def not_recorded(self, candidate, study):
+        self.passed.pop(candidate.trial_id, None)
+        return (yield)
+
+    monkeypatch.setattr(PredictorFilter, "record_prediction", not_recorded)
+    plain = run(("gpnas",), 14, seed=1, **SMALL_FILTER)
+    assert not any(PREDICTED_METRIC in t.result.metrics for t in plain)
+    seen = [(t.candidate.arch.key, t.candidate.origin, t.result.status, t.result.objective) for t in recorded]
+    assert seen == [(t.candidate.arch.key, t.candidate.origin, t.result.status, t.result.objective) for t in plain]
 
 
 class _NothingAnswered:

@@ -5,7 +5,7 @@
 const POLL_RUNNING_MS = 2000;   // a study a search is writing
 const POLL_IDLE_MS = 10000;     // anything else: a search may start or resume on it
 const POLL_LIST_MS = 3000;      // the file list: new files appear
-const SHARE = 25;               // wait at least 25 times as long as the last update took (server and page, waits for a busy CPU included)
+const SHARE = 50;               // wait at least 50 times as long as the last update took (server and page, waits for a busy CPU included)
 const POLL_LONGEST_MS = 30000;  // however much an update costs, one this often
 const PARETO_EVERY_MS = 30000;  // the front of a running study is drawn again at most this often, and only when in view
 const PLOT_CONFIG = { displaylogo: false, responsive: true };
@@ -29,13 +29,23 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-// plotly.js (4.8 MB) loads beside the data: the page shows its text before its charts
-const plotly = document.body.dataset.page === "index" ? null : new Promise((resolve, reject) => {
-  const script = el("script", { src: "/vendor/plotly.min.js", async: "" });
-  script.addEventListener("load", () => resolve(window.Plotly));
-  script.addEventListener("error", () => reject(new Error("plotly.js did not load")));
-  document.head.append(script);
-});
+// plotly.js (4.8 MB, up to a second of a busy machine's main thread to run) is fetched beside the data
+// but run only once the page's text is on screen: its charts follow the first render, never delay it
+const PLOTLY_JS = "/vendor/plotly.min.js";
+if (document.body.dataset.page !== "index") document.head.append(el("link", { rel: "preload", href: PLOTLY_JS, as: "script" }));
+let plotlyLoading = null;
+
+function plotly() {  // plotly.js, run on first use
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const script = el("script", { src: PLOTLY_JS });
+      script.addEventListener("load", () => resolve(window.Plotly));
+      script.addEventListener("error", () => reject(new Error("plotly.js did not load")));
+      document.head.append(script);
+    });
+  }
+  return plotlyLoading;
+}
 
 async function getJSON(url) {
   const response = await fetch(url, { cache: "no-store" });
@@ -81,11 +91,22 @@ function liveNote(text) {
   $("#live").textContent = text;
 }
 
-function markReady() {  // the page's text is shown (what a first render is); its charts follow
-  if (!document.body.dataset.ready) {
-    window.nasFirstRender = performance.now();
-    document.body.dataset.ready = "1";
+function afterPaint() {  // resolves once the browser has painted what the DOM holds now
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+let firstPaint = null;
+
+function markReady() {
+  // the first render: the page's text on screen (painted, not only in the DOM), timed from the
+  // start of navigation; its charts follow. Resolves once it is painted.
+  if (!firstPaint) {
+    firstPaint = afterPaint().then(() => {
+      window.nasFirstRender = performance.now();
+      document.body.dataset.ready = "1";
+    });
   }
+  return firstPaint;
 }
 
 function markCharted() {  // and its charts are drawn
@@ -96,16 +117,28 @@ function markCharted() {  // and its charts are drawn
 }
 
 function poller(step, interval) {
-  // runs step() now and again after interval() ms; a failed step is shown and retried
+  // runs step() now and again after interval() ms; a failed step is shown and retried. Not while
+  // the tab is hidden: a page nobody looks at costs a running search nothing; shown again, it
+  // updates at once
+  let waiting = null;
+  let busy = false;
   async function tick() {
+    waiting = null;
+    if (document.hidden) return;
+    busy = true;
     try {
       await step();
       showError(null);
     } catch (error) {
       showError(error);
+    } finally {
+      busy = false;
     }
-    setTimeout(tick, interval());
+    waiting = setTimeout(tick, interval());
   }
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && waiting === null && !busy) tick();
+  });
   tick();
 }
 
@@ -243,9 +276,10 @@ function studyPage() {
         div = el("div", { id: `panel-${panel.id}`, class: "chart" });
         holder.append(el("section", { class: "card", "data-panel": panel.id }, el("h2", { text: panel.title }), div));
       }
-      const traces = panel.series.map((s) => ({ x: s.x, y: s.y, name: plotText(s.name), mode: s.mode || "lines+markers", type: "scatter" }));
-      Plotly.react(div, traces, { margin: { t: 10, r: 10, b: 45, l: 55 }, xaxis: { title: { text: panel.x_title } },
-        legend: { orientation: "h", y: -0.25 } }, PLOT_CONFIG);
+      const traces = panel.series.map((s) => ({ x: s.x, y: s.y, name: plotText(s.name), mode: s.mode || "lines+markers", type: "scatter",
+        ...(s.text ? { text: s.text.map(plotText), hoverinfo: "text+x+y" } : {}) }));
+      Plotly.react(div, traces, { margin: { t: 10, r: 10, b: 45, l: 55 }, xaxis: { title: { text: plotText(panel.x_title) } },
+        yaxis: { title: { text: plotText(panel.y_title || "") } }, legend: { orientation: "h", y: -0.25 } }, PLOT_CONFIG);
     });
     holder.querySelectorAll("section[data-panel]").forEach((s) => { if (!seen.has(s.dataset.panel)) s.remove(); });
   }
@@ -269,19 +303,29 @@ function studyPage() {
     return el("td", { class: typeof value === "number" ? "num" : "", text: number(value) });
   }
 
+  function tableQuery() {  // the page of the trial table the controls ask for
+    return { sort: state.sort || "", desc: state.desc ? "1" : "0", status: $("#status-filter").value,
+      q: $("#text-filter").value, offset: state.offset, limit: Number($("#page-size").value) };
+  }
+
   async function loadTrials() {
-    const size = Number($("#page-size").value);
-    const data = await getJSON(api("study/trials", {
-      sort: state.sort || "", desc: state.desc ? "1" : "0", status: $("#status-filter").value,
-      q: $("#text-filter").value, offset: state.offset, limit: size }));
-    header(data.columns);
-    const shown = columnsShown(data.columns);
-    const index = Object.fromEntries(data.columns.map((c, i) => [c, i]));
-    setRows($("#trials tbody"), data.rows.map((values) => {
-      const id = values[index.trial_id];
-      return el("tr", { "data-trial": id, class: id === state.selected ? "selected" : "", onclick: () => selectTrial(id) },
-        ...shown.map((c) => cell(c, values[index[c]])));
-    }));
+    renderTrials(await getJSON(api("study/trials", tableQuery())));
+  }
+
+  function renderTrials(data) {
+    // a running search mostly adds trials after the page shown: its rows are then built again only when they change
+    const key = JSON.stringify([state.sort, state.desc, data.columns, data.rows]);
+    if (key !== state.tableKey) {
+      state.tableKey = key;
+      header(data.columns);
+      const shown = columnsShown(data.columns);
+      const index = Object.fromEntries(data.columns.map((c, i) => [c, i]));
+      setRows($("#trials tbody"), data.rows.map((values) => {
+        const id = values[index.trial_id];
+        return el("tr", { "data-trial": id, class: id === state.selected ? "selected" : "", onclick: () => selectTrial(id) },
+          ...shown.map((c) => cell(c, values[index[c]])));
+      }));
+    }
     const last = Math.min(data.offset + data.rows.length, data.matched);
     $("#page-info").textContent = data.matched
       ? `rows ${data.offset + 1}-${last} of ${data.matched}${data.matched !== data.total ? ` (of ${data.total} trials)` : ""}`
@@ -321,7 +365,7 @@ function studyPage() {
     const x = $("#pareto-x").value, y = $("#pareto-y").value;
     if (!x || !y) { $("#pareto-info").textContent = "no numeric columns yet"; return; }
     const data = await getJSON(api("study/pareto", { x, y, xdir: $("#pareto-xdir").value, ydir: $("#pareto-ydir").value }));
-    await plotly;
+    await plotly();
     const front = new Set(data.front);
     const pick = (keep) => {
       const idx = data.x.map((_, i) => i).filter((i) => front.has(i) === keep);
@@ -351,19 +395,20 @@ function studyPage() {
 
   async function refresh() {
     const started = performance.now();
-    const data = await getJSON(api("study", state.version ? { since: state.version } : {}));
+    // the summary and the table's page in one answer (the table's page only when something changed)
+    const data = await getJSON(api("study", { ...tableQuery(), ...(state.version ? { since: state.version } : {}) }));
     if (data.unchanged) { liveNote(`checked ${new Date().toLocaleTimeString()}`); return; }
     const first = state.study === null;
     state.study = data;
     state.version = data.version;
     renderSummary(data);
-    await loadTrials();
+    renderTrials(data.table);
     paretoChoices(data);
     liveNote(`${data.trials} trials, updated ${new Date().toLocaleTimeString()}`);
-    markReady();
+    await markReady();
     renderAnswer(data);
     const shown = performance.now();
-    await plotly;
+    await plotly();
     const charting = performance.now();
     renderCurves(data);
     renderPanels(data);
@@ -428,8 +473,8 @@ function benchPage() {
     setRows($("#bench-summary tbody"), data.summary.map((row) => el("tr", {},
       el("td", { text: row.label }), ...data.summary_columns.map((c) => el("td", { class: "num", text: number(row[c]) })))));
     liveNote(`updated ${new Date().toLocaleTimeString()}`);
-    markReady();
-    await plotly;
+    await markReady();
+    await plotly();
     const traces = [];
     data.bands.forEach((band, k) => {
       const colour = COLOURS[k % COLOURS.length];
@@ -444,7 +489,7 @@ function benchPage() {
     markCharted();
   }
 
-  $("#final-metric").addEventListener("change", () => data && plotly.then(renderFinals));
+  $("#final-metric").addEventListener("change", () => data && plotly().then(renderFinals));
   poller(async () => {
     const fresh = await getJSON(api("bench", data ? { since: data.version } : {}));
     if (fresh.unchanged) return;

@@ -15,13 +15,20 @@ architectures, and a strategy that stops proposing anything above it would stall
 (The best prediction among *all* the candidates skipped since the last trained one is a record
 that a concentrated strategy may never beat again: with that bar 16 of 100 GPNAS runs on NB201
 cifar10 proposed 1000 candidates in a row without training one, and ended.)
+
+A candidate the filter passes on keeps the prediction it was judged by: its result gets the
+metric ``gpnas_predicted`` (a column of ``nas trials``, the dashboard's predicted-vs-actual panel),
+added on the way out of the estimators. Nothing a strategy or the filter itself learns from
+changes (the objective is the estimator's), so a run proposes exactly what it proposed without
+it. A parallel run's worker answers after the estimate hook has returned (``Status.PENDING``):
+there the metric is not recorded.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,6 +41,7 @@ from nas_core import (
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 
 MIN_RESULTS_AT_FIDELITY = 5  # a fidelity with fewer real results than this is not filtered yet
+PREDICTED_METRIC = "gpnas_predicted"  # the prediction a candidate passed on to be trained was judged by
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class PredictorFilter:
         self.examples: list[Example] = []
         self.skipped = 0  # candidates skipped since the last one passed on
         self.recent: deque[float] = deque(maxlen=settings.patience)  # the last skipped ones' predictions
+        self.passed: dict[int, float] = {}  # trial id -> prediction, of candidates passed on and being estimated
 
     # -- hooks -------------------------------------------------------------------------------------
     @hookimpl(tryfirst=True)
@@ -76,6 +85,7 @@ class PredictorFilter:
             return None
         predicted = self.predictor.predict([candidate.arch], [candidate.fidelity])[0]
         if predicted >= bar:
+            self.passed[candidate.trial_id] = float(predicted)
             return None
         return Result(
             Status.PREDICTED,
@@ -84,6 +94,17 @@ class PredictorFilter:
             0.0,
             {"predicted": True, "bar": bar, "examples": len(self.examples), "skipped_in_a_row": self.skipped + 1},
         )
+
+    @hookimpl(specname="nas_estimate", wrapper=True)
+    def record_prediction(self, candidate: Candidate, study: StudyView) -> Generator[None, Result | None, Result | None]:
+        """The result of a candidate passed on, with the prediction it was judged by as a metric."""
+        try:
+            result = yield
+        finally:
+            predicted = self.passed.pop(candidate.trial_id, None)
+        if predicted is None or not isinstance(result, Result) or result.status is Status.PENDING:
+            return result
+        return replace(result, metrics={**result.metrics, PREDICTED_METRIC: predicted})
 
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
