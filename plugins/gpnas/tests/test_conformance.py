@@ -39,6 +39,14 @@ class TestGPNASLearningPredictions(TestGPNAS):
     options = {**SMALL_FILTER, "gpnas_learn_predictions": True}
 
 
+class TestGPNASReviving(TestGPNAS):
+    """The same contract when skipped children are revived: on seed 0 the first are at trained
+    children 13-15, after the resume test's halfway point of 16, so the resumed run restores them."""
+
+    options = {"gpnas_warmup": 6, "gpnas_predictor_epochs": 10, "gpnas_revive": True}
+    budget = 16
+
+
 class TestPredictorFilterBehindEvolution(PluginConformance):
     plugins = ("evolution", "gpnas-predictor")
     benchmark = "nb201"

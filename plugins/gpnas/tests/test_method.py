@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,19 +22,24 @@ from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
 from nas_gpnas.filter import PREDICTED_METRIC, Example, FilterSettings, PredictorFilter
 from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings, normal_reference_bandwidths
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
+from nas_gpnas.revival import Child, Revival
 from nas_gpnas import strategy
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings, Suggestion
 
 SMALL_FILTER = {"gpnas_warmup": 6, "gpnas_filter_patience": 2, "gpnas_predictor_epochs": 10, "gpnas_refine_steps": 2}
 
 
+# A filter fitted after 6 trained children: on seed 0 the first skipped children are revived at
+# trained children 13-15 (after the halfway point of 16, where the resume tests cut the run).
+REVIVING = {"gpnas_warmup": 6, "gpnas_predictor_epochs": 10, "gpnas_revive": True}
+
+
 def run(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
     return run_with_strategy(plugins, trials, seed, **options)[0]
 
 
-def run_with_strategy(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
-    """The trials of a run on NB201 cifar10, and its GPNAS strategy object (None without one)."""
-    spec = RunSpec(
+def nb201_spec(plugins: tuple[str, ...], trials: int, seed: int = 0, **options) -> RunSpec:
+    return RunSpec(
         plugins=plugins,
         budget=Budget(trials=trials),
         seed=seed,
@@ -43,7 +49,11 @@ def run_with_strategy(plugins: tuple[str, ...], trials: int, seed: int = 0, **op
         device="cpu",
         data_dir=require_data_dir(),
     )
-    session = open_session(spec)
+
+
+def run_with_strategy(plugins: tuple[str, ...], trials: int, seed: int = 0, **options):
+    """The trials of a run on NB201 cifar10, and its GPNAS strategy object (None without one)."""
+    session = open_session(nb201_spec(plugins, trials, seed, **options))
     try:
         session.run()
         gpnas = session.plugins.get("gpnas.GPNAS") if "gpnas" in plugins else None
@@ -394,3 +404,117 @@ def test_when_the_searchers_repeat_known_children_a_random_new_one_is_drawn(monk
     for searcher in gpnas.searchers.values():
         observed = [e for e in searcher.log if isinstance(e, dict)]
         assert len(observed) == len(drawn) and len(searcher.observations.largest_budget_with(1)[0]) == 40
+
+
+# -- revival (--gpnas-revive) --------------------------------------------------------------------------
+def fitted_filter(table, archs) -> PredictorFilter:
+    """A filter whose predictor has learnt the table's answers for ``archs`` (fed as a run feeds it)."""
+    gate = PredictorFilter(table.space, 0, FilterSettings(warmup=len(archs), quantile=0.5), seed=0)
+    for arch in archs:
+        gate.nas_update(Candidate(arch), table.query(arch), None)
+    assert gate.trained_on == len(archs)
+    return gate
+
+
+def test_the_filter_rescreens_many_candidates_as_it_would_estimate_each() -> None:
+    table = load_benchmark("nb201", "cifar10", require_data_dir())
+    rng = np.random.default_rng(0)
+    archs = [table.space.sample(rng) for _ in range(60)]
+    gate = fitted_filter(table, archs[:20])
+    judged = gate.rescreen(archs[20:], [None] * 40)
+    for arch, verdict in zip(archs[20:], judged):
+        answer = gate.nas_estimate(Candidate(arch), None)
+        if verdict is None:
+            assert answer is not None and answer.status is Status.PREDICTED
+        else:
+            assert answer is None and verdict >= gate.bar(None)
+    assert 0 < sum(v is not None for v in judged) < 40
+    gate.nas_update(Candidate(archs[20]), table.query(archs[20]), None)
+    assert gate.trained_on == 21  # retrained: a strategy knows to look again
+
+
+def test_revived_children_come_best_first_and_one_skipped_again_is_remembered_again() -> None:
+    table = load_benchmark("nb201", "cifar10", require_data_dir())
+    rng = np.random.default_rng(1)
+    archs = [table.space.sample(rng) for _ in range(60)]
+    gate = fitted_filter(table, archs[:20])
+    session = open_session(nb201_spec(("gpnas",), 20, gpnas_filter=False))  # for its (empty) study
+    try:
+        study, space = session.study, session.space
+        d = Decoupling.of(space)
+        searchers = {
+            name: BOHBSearcher(name, cs, BOHBSettings(), seed=k)
+            for k, (name, cs) in enumerate({strategy.TOPOLOGY: d.topology_space(), strategy.OPERATORS: d.operator_space()}.items())
+        }
+        gpnas = strategy.GPNAS(space, d, searchers, fidelities=None, skip_dropout=0.0, revival=Revival(space, gate), seed=0)
+        skipped = []
+        for arch in archs[20:]:
+            topology, operators = d.split(arch, random_values(d.operator_space(), rng))
+            skipped.append(Child(arch, None, {strategy.TOPOLOGY: topology, strategy.OPERATORS: operators}, None))
+            gpnas.revival.remember(skipped[-1])
+        judged = gate.rescreen(archs[20:], [None] * 40)
+        passing = sorted((-value, k) for k, value in enumerate(judged) if value is not None)
+        assert 2 <= len(passing) < 40
+
+        proposed = gpnas.nas_propose(study, space, len(passing))
+        assert [c.arch for c in proposed] == [skipped[k].arch for _, k in passing]
+        assert {c.origin for c in proposed} == {"gpnas-revived"}
+        assert gpnas.revival.next(study) is None  # nothing else passes until the predictor is retrained
+
+        first, *rest = proposed  # the bar moved: the filter skips the first again; the rest are trained
+        gpnas.nas_update(first, Result(Status.PREDICTED, 80.0, {}, 0.0, {"predicted": True}), study)
+        assert skipped[passing[0][1]] in gpnas.revival.remembered.values()
+        trained = {c.arch.key: table.query(c.arch) for c in rest}
+        for candidate in rest:
+            gpnas.nas_update(candidate, trained[candidate.arch.key], study)
+        for name, searcher in gpnas.searchers.items():  # each searcher observes a trained child's part and cost
+            observed = [(e["observed"], -e["cost"]) for e in searcher.log if isinstance(e, dict) and "observed" in e]
+            assert observed == [(skipped[k].values[name], trained[skipped[k].arch.key].objective) for _, k in passing[1:]]
+    finally:
+        session.close()
+
+
+def test_a_skipped_child_is_proposed_again_and_trained_once_the_retrained_predictor_passes_it() -> None:
+    trials, gpnas = run_with_strategy(("gpnas",), 16, **REVIVING)
+    assert isinstance(gpnas, strategy.GPNAS) and gpnas.revival is not None
+    revived = [t for t in trials if t.candidate.origin == "gpnas-revived"]
+    assert revived and all(t.result.status is Status.COMPLETE for t in revived)
+    for trial in revived:  # skipped (predicted below the bar) before, by the same filter
+        earlier = [t for t in trials[: trial.trial_id] if t.candidate.arch.key == trial.candidate.arch.key]
+        assert [t.result.status for t in earlier] == [Status.PREDICTED] and earlier[0].result.info["predicted"]
+    trained = [t.candidate.arch.key for t in trials if t.result.status is Status.COMPLETE]
+    assert len(trained) == len(set(trained)) == 16
+    skipped = {t.candidate.arch.key for t in trials if t.result.status is Status.PREDICTED}
+    assert {c.arch.key for c in gpnas.revival.remembered.values()} == skipped - set(trained)
+    parts = [[e for e in gpnas.searchers[name].log if isinstance(e, dict) and "observed" in e] for name in (strategy.TOPOLOGY, strategy.OPERATORS)]
+    joined = [(gpnas.decoupling.join(t["observed"], o["observed"]).key, -t["cost"]) for t, o in zip(*parts)]
+    assert joined == [(t.candidate.arch.key, t.result.objective) for t in revived]  # both searchers learnt each
+
+
+def test_without_revival_a_run_is_the_same_up_to_the_first_revived_child() -> None:
+    """Revival only adds proposals: the run without it (the default, GPNAS as before) is the run
+    with it until a skipped child is first revived."""
+    with_revival = run(("gpnas",), 16, **REVIVING)
+    without = run(("gpnas",), 16, **{**REVIVING, "gpnas_revive": False})
+    first = next(t.trial_id for t in with_revival if t.candidate.origin == "gpnas-revived")
+    fingerprint = [(t.candidate.arch.key, t.candidate.origin, t.result.status, t.result.objective) for t in without]
+    assert fingerprint[:first] == [(t.candidate.arch.key, t.candidate.origin, t.result.status, t.result.objective) for t in with_revival[:first]]
+    assert all(t.candidate.origin == "gpnas" for t in without)
+
+
+def test_a_resumed_run_restores_the_skipped_children_and_the_latest_rescoring(tmp_path: Path) -> None:
+    storage = tmp_path / "study.db"
+    session = open_session(nb201_spec(("gpnas",), 8, **REVIVING), storage)
+    try:
+        session.run()
+        saved = session.plugins.get("gpnas.GPNAS").revival
+    finally:
+        session.close()
+    assert saved.remembered and saved.rescored_at > 0
+    resumed = open_session(nb201_spec(("gpnas",), 16, **REVIVING), storage, resume=True)
+    try:
+        restored = resumed.plugins.get("gpnas.GPNAS").revival
+        assert restored.remembered == saved.remembered and list(restored.skipped) == list(saved.skipped)
+        assert (restored.queue, restored.rescored_at, list(restored.taken)) == (saved.queue, saved.rescored_at, list(saved.taken))
+    finally:
+        resumed.close()

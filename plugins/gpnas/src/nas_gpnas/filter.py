@@ -22,12 +22,16 @@ added on the way out of the estimators. Nothing a strategy or the filter itself 
 changes (the objective is the estimator's), so a run proposes exactly what it proposed without
 it. A parallel run's worker answers after the estimate hook has returned (``Status.PENDING``):
 there the metric is not recorded.
+
+A strategy may look again at the candidates it was answered for: ``trained_on`` tells it when the
+predictor has been retrained, and ``rescreen`` judges many candidates at once as ``nas_estimate``
+would now (GPNAS's ``--gpnas-revive``, :mod:`nas_gpnas.revival`).
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -120,6 +124,25 @@ class PredictorFilter:
         self.recent.clear()
         self.examples.append(Example(candidate.arch, candidate.fidelity, result.objective))
         self.train()
+
+    # -- judging candidates again ------------------------------------------------------------------
+    @property
+    def trained_on(self) -> int:
+        """How many examples the predictor has learnt from, 0 before it is fitted: it changes
+        whenever the predictor is retrained (every example after the warm-up refines it)."""
+        return len(self.examples) if self.predictor.fitted else 0
+
+    def rescreen(self, archs: Sequence[Architecture], fidelities: Sequence[int | None]) -> list[float | None]:
+        """``nas_estimate``'s judgement of many candidates now, in one batched prediction: the
+        prediction of each one the filter would pass on to be trained, None for each it would
+        answer. Needs a fitted predictor (``trained_on`` > 0)."""
+        bars = {fidelity: self.bar(fidelity) for fidelity in set(fidelities)}
+        predicted = self.predictor.predict(archs, fidelities)
+        judged: list[float | None] = []
+        for value, fidelity in zip(predicted, fidelities):
+            bar = bars[fidelity]
+            judged.append(value if bar is None or value >= bar else None)
+        return judged
 
     # -- the bar -----------------------------------------------------------------------------------
     def bar(self, fidelity: int | None) -> float | None:

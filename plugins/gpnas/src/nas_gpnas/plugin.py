@@ -4,7 +4,9 @@ Two BOHBs (SMAC3's MultiFidelityFacade, or the paper's Algorithm 1 sampler) take
 decoupled topology space D_sk and operator space D_op; the GCN predictor filters their children
 after a warm-up; children are trained (or looked up) with a dropout blocker on skip connections
 whose rate decays over the budget. Requires ``gpnas-predictor`` (the filter and its options) and
-``gpnas-space`` (the generalized-operator space ``nb201-gen``).
+``gpnas-space`` (the generalized-operator space ``nb201-gen``); both are configured before this
+plugin, so with ``--gpnas-revive`` the strategy gets the run's filter to re-screen its skipped
+children with.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from nas_core import (
 )
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, Values
+from nas_gpnas.predictor_plugin import configured_filter
+from nas_gpnas.revival import Revival
 from nas_gpnas.searcher import BOHBSearcher, BOHBSettings
 from nas_gpnas.settings import GPNASSettings
 from nas_gpnas.strategy import GPNAS, OPERATORS, TOPOLOGY
@@ -73,6 +77,7 @@ def nas_configure(config: Config) -> None:
     searchers = {
         name: BOHBSearcher(name, cs, settings, stable_seed(config.seed, "gpnas", name)) for name, cs in spaces.items()
     }
+    gate = configured_filter(config) if options.revive else None  # no filter: nothing is ever skipped
     config.register(
         GPNAS(
             space,
@@ -82,6 +87,7 @@ def nas_configure(config: Config) -> None:
             skip_dropout=options.skip_dropout,
             topology=topology,
             learn_predictions=options.learn_predictions,
+            revival=Revival(space, gate) if gate is not None else None,
             seed=stable_seed(config.seed, "gpnas", "random children"),
         )
     )

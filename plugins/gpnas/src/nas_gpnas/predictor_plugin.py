@@ -8,11 +8,23 @@ requires this plugin; ``--gpnas-filter false`` leaves the filter out.
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from nas_core import Capability, Config, OptionGroup, declare, from_options, hookimpl, stable_seed
 
 from nas_gpnas.filter import FilterSettings, PredictorFilter
 
 NAS_REQUIRES = frozenset({Capability.GRAPH})
+
+# The filter of each run being configured, for a strategy plugin that requires this one (and is
+# therefore configured after it) and works with the filter itself: GPNAS re-screens what it skipped.
+_FILTERS: WeakKeyDictionary[Config, PredictorFilter] = WeakKeyDictionary()
+
+
+def configured_filter(config: Config) -> PredictorFilter | None:
+    """The filter this plugin registered for the run ``config`` configures (None: ``--gpnas-filter
+    false``, or this plugin is not configured yet)."""
+    return _FILTERS.get(config)
 
 
 def full_fidelity(config: Config) -> int:
@@ -32,4 +44,6 @@ def nas_addoption(group: OptionGroup) -> None:
 def nas_configure(config: Config) -> None:
     settings = from_options(FilterSettings, config.options)
     if config.option("gpnas_filter"):
-        config.register(PredictorFilter(config.space, full_fidelity(config), settings, stable_seed(config.seed, "gpnas-filter")))
+        gate = PredictorFilter(config.space, full_fidelity(config), settings, stable_seed(config.seed, "gpnas-filter"))
+        config.register(gate)
+        _FILTERS[config] = gate

@@ -17,6 +17,7 @@ from nas_gpnas.searcher import SAMPLERS
 @dataclass(frozen=True)
 class GPNASSettings(Settings, prefix="gpnas"):
     learn_predictions: bool = setting(False, "the BOHBs model the filter's predictions too (false: only trained children, as paper Fig. 2)")
+    revive: bool = setting(False, "propose a child the filter skipped again once the retrained predictor rates it worth training (false: a skipped child is final)")
     sampler: str = setting("kde", "the BOHBs' model: kde (the paper's Algorithm 1) or smac (random forest + EI)", choices=SAMPLERS)
     eta: int = setting(3, "Hyperband's halving rate", at_least=2)
     # Checked against --train-epochs where the budgets are made (nas_gpnas.plugin.bohb_settings).

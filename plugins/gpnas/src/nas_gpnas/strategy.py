@@ -39,6 +39,10 @@ as before.
 
 With ``--gpnas-topology`` the topology is fixed and only the operator searcher runs (the stability
 analysis of paper IV.E).
+
+With ``--gpnas-revive`` a child the filter skipped is not final: it is remembered, re-scored
+whenever the predictor has been retrained, and proposed (before the searchers are asked) once it
+reaches the filter's bar (:mod:`nas_gpnas.revival`).
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ from nas_core import (
 )
 
 from nas_gpnas.decoupling import Decoupling, Values, random_values
+from nas_gpnas.revival import Child, Revival
 from nas_gpnas.searcher import BOHBSearcher, Suggestion
 
 TOPOLOGY, OPERATORS = "topology", "operators"
@@ -65,21 +70,12 @@ RANDOM_DRAWS = 1000  # random children drawn, all known, before the spaces are t
 
 
 @dataclass(frozen=True)
-class Draw:
-    """A child drawn at random: its architecture and fidelity, each searcher's values, the budget."""
-
-    arch: Architecture
-    fidelity: int | None
-    values: dict[str, Values]
-    budget: float | None
-
-
-@dataclass(frozen=True)
 class Proposal:
-    """What a proposed child came from: every searcher's suggestion, or a random draw."""
+    """What a proposed child came from: every searcher's suggestion, or a child made outside the
+    asks (a random draw, or a revived child)."""
 
     asked: Mapping[str, Suggestion] | None = None
-    draw: Draw | None = None
+    child: Child | None = None
 
 
 class GPNAS:
@@ -93,6 +89,7 @@ class GPNAS:
         skip_dropout: float,
         topology: Values | None = None,
         learn_predictions: bool = False,
+        revival: Revival | None = None,
         seed: int = 0,
     ) -> None:
         if OPERATORS not in searchers:
@@ -104,6 +101,7 @@ class GPNAS:
         self.skip_dropout = skip_dropout
         self.fixed_topology = topology
         self.learn_predictions = learn_predictions
+        self.revival = revival  # None: a child the filter skipped is never proposed again
         # the children proposed and not answered yet, by (key, fidelity); a child proposed again
         # while in flight is answered after the first proposal (the loop answers it as a duplicate)
         self.pending: dict[tuple[str, int | None], deque[Proposal]] = {}
@@ -123,6 +121,9 @@ class GPNAS:
         return proposed
 
     def _propose_one(self, study: StudyView) -> Candidate | None:
+        revived = self.revival.next(study) if self.revival is not None else None
+        if revived is not None:
+            return self._propose(study, revived.arch, revived.fidelity, Proposal(child=revived), origin="gpnas-revived")
         budget = None
         for _ in range(MAX_KNOWN_IN_A_ROW):
             asked = self._ask()
@@ -140,7 +141,7 @@ class GPNAS:
         draw = self._draw_new_child(study, budget)
         if draw is None:
             return None
-        return self._propose(study, draw.arch, draw.fidelity, Proposal(draw=draw), origin="gpnas-random")
+        return self._propose(study, draw.arch, draw.fidelity, Proposal(child=draw), origin="gpnas-random")
 
     def _join(self, values: Mapping[str, Values]) -> Architecture:
         """The child of the searchers' values (ArchitectureError if the space does not hold it)."""
@@ -154,7 +155,7 @@ class GPNAS:
         meta = {"skip_dropout": self.skip_dropout * (1.0 - search_progress(study))}
         return Candidate(arch, fidelity, origin=origin, meta=meta)
 
-    def _draw_new_child(self, study: StudyView, budget: float | None) -> Draw | None:
+    def _draw_new_child(self, study: StudyView, budget: float | None) -> Child | None:
         """A random child the study has not answered, at the searchers' current budget."""
         fidelity = self._fidelity(budget)
         for values in itertools.chain(self._drawn_values(), self._uniform_cells()):
@@ -163,7 +164,7 @@ class GPNAS:
             except ArchitectureError:
                 continue
             if self._known(study, arch, fidelity) is None:
-                return Draw(arch, fidelity, values, budget)
+                return Child(arch, fidelity, values, budget)
         return None
 
     def _drawn_values(self) -> Iterator[dict[str, Values]]:
@@ -223,17 +224,28 @@ class GPNAS:
             self.predicted[(candidate.arch.key, candidate.fidelity)] = result.objective
         crashed = not result.ok or result.objective is None
         cost = self.worst_cost if crashed else -float(result.objective)  # type: ignore[arg-type]
+        if self.revival is not None and result.status is Status.PREDICTED and result.info.get("predicted"):
+            self.revival.remember(self._child(candidate, proposal))
         # CACHED: answered while it was proposed (in parallel); PREDICTED: filtered, not trained
         learned = result.status is not Status.CACHED and (self.learn_predictions or result.status is not Status.PREDICTED)
-        draw = proposal.draw
-        if draw is None:
+        child = proposal.child
+        if child is None:
             assert proposal.asked is not None
             self._tell(proposal.asked, cost, crashed=crashed, known=not learned)
             return
         if learned:
             for name, searcher in self.searchers.items():
-                searcher.observe(draw.values[name], draw.budget, cost)
+                searcher.observe(child.values[name], child.budget, cost)
         self.worst_cost = max(self.worst_cost, cost)
+
+    @staticmethod
+    def _child(candidate: Candidate, proposal: Proposal) -> Child:
+        """The proposed child with the searchers' values and budget it was made of."""
+        if proposal.child is not None:
+            return proposal.child
+        assert proposal.asked is not None
+        values = {name: suggestion.values for name, suggestion in proposal.asked.items()}
+        return Child(candidate.arch, candidate.fidelity, values, proposal.asked[OPERATORS].budget)
 
     def _tell(self, asked: Mapping[str, Suggestion], cost: float, *, crashed: bool = False, known: bool = False) -> None:
         for name, searcher in self.searchers.items():
@@ -242,12 +254,15 @@ class GPNAS:
 
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        return {
+        state = {
             "worst_cost": self.worst_cost,
             "rng": self.rng.bit_generator.state,
             "predicted": [(key, fidelity, value) for (key, fidelity), value in self.predicted.items()],
             "searchers": {name: searcher.state_dict() for name, searcher in self.searchers.items()},
         }
+        if self.revival is not None:
+            state["revival"] = self.revival.state_dict()
+        return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         self.worst_cost = float(state["worst_cost"])
@@ -257,6 +272,8 @@ class GPNAS:
         self.pending = {}
         for name, searcher in self.searchers.items():
             searcher.load_state_dict(state["searchers"][name])
+        if self.revival is not None and "revival" in state:  # a study saved without revival: nothing skipped is remembered
+            self.revival.load_state_dict(state["revival"])
 
 
 def search_progress(study: StudyView) -> float:
