@@ -27,7 +27,9 @@ from nas_core.budget import Budget, BudgetStatus, Usage, budget_status
 from nas_core.comparison import RegretBand, regret_bands
 from nas_core.config import Config, RunSpec, stable_seed
 from nas_core.datasets.base import Dataset, split_and_standardize
-from nas_core.errors import ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError
+from nas_core.errors import (
+    ArchitectureError, ConfigError, DataError, NasError, PluginError, StorageError, TrialError, answered_by_another_plugin,
+)
 from nas_core.estimators import TrainEstimator
 from nas_core.exported import ExportedModel, load_exported
 from nas_core.graph import INPUT as CELL_INPUT
@@ -135,6 +137,7 @@ __all__ = [
     "AskTellStrategy", "AskTellOptimizer", "Asked",
     # errors
     "NasError", "ConfigError", "PluginError", "ArchitectureError", "TrialError", "DataError", "StorageError",
+    "answered_by_another_plugin",
     # search spaces and their cells
     "SearchSpace", "Capability", "Decision", "check_decisions", "CellGraph", "CELL_INPUT", "CELL_OUTPUT",
     "canonical_cell_hash", "NB201Space", "NB201Cell", "NB201_OPS", "NB201_EDGES", "NB201_NUM_NODES",

@@ -25,6 +25,17 @@ class PluginError(NasError):
     """A plugin that cannot be found, imported, or that breaks the hook contract."""
 
 
+def answered_by_another_plugin(plugin: str, units: str, unit: str, number: int | None, status: str) -> PluginError:
+    """The error of a strategy whose candidates only its own estimator can evaluate (supernet
+    epochs, communication rounds) when another plugin answered one: a predictor or filter in the
+    run would otherwise silently skip a step of its training."""
+    owner = f"{plugin}'" if plugin.endswith("s") else f"{plugin}'s"
+    return PluginError(
+        f"{owner} candidates are {units} that only its own estimator can run, but {unit} {number} was answered by "
+        f"another plugin ({status}); do not combine {plugin} with predictors or filters"
+    )
+
+
 class DataError(NasError):
     """A data file that is missing or malformed."""
 

@@ -28,8 +28,8 @@ import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
 from nas_core import (
-    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, PluginError, Result,
-    SearchSpace, Status, StudyView, declare, from_options, hookimpl,
+    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, Result,
+    SearchSpace, Status, StudyView, declare, from_options, hookimpl, answered_by_another_plugin,
 )
 
 from nas_darts.settings import SearchSettings
@@ -81,11 +81,7 @@ class DifferentiableSearch:
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
         if candidate.fidelity == self.search.epoch + 1:
-            raise PluginError(
-                f"darts' candidates are supernet epochs that only its own estimator can run, but epoch "
-                f"{candidate.fidelity} was answered by another plugin ({result.status.value}); "
-                "do not combine darts with predictors or filters"
-            )
+            raise answered_by_another_plugin("darts", "supernet epochs", "epoch", candidate.fidelity, result.status.value)
         if result.status is Status.COMPLETE and result.metrics.get("collapsed") and self.collapsed_at is None:
             self.collapsed_at = candidate.fidelity
             log.warning(

@@ -24,8 +24,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any, Mapping
 
 from nas_core import (
-    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, PluginError, Result, SearchSpace,
-    StudyView, declare, from_options, hookimpl,
+    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, Result, SearchSpace,
+    StudyView, declare, from_options, hookimpl, answered_by_another_plugin,
 )
 
 from nas_fednas.fixed_arch import fixed_architecture
@@ -113,10 +113,8 @@ class FederatedSearch:
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
         if candidate.fidelity == self.attempts + 1:
-            raise PluginError(
-                f"fednas' candidates are communication rounds that only its own estimator can run, but round "
-                f"attempt {candidate.fidelity} was answered by another plugin ({result.status.value}); "
-                "do not combine fednas with predictors or filters"
+            raise answered_by_another_plugin(
+                "fednas", "communication rounds", "round attempt", candidate.fidelity, result.status.value
             )
 
     @hookimpl

@@ -20,8 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping
 
 from nas_core import (
-    Architecture, Budget, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, PluginError, Result, SearchSpace,
-    StudyView, declare, from_options, hookimpl,
+    Architecture, Budget, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, Result, SearchSpace,
+    StudyView, declare, from_options, hookimpl, answered_by_another_plugin,
 )
 
 from nas_nasib.priors import prior_weights, read_prior
@@ -83,11 +83,7 @@ class BudgetedSearch:
     @hookimpl
     def nas_update(self, candidate: Candidate, result: Result, study: StudyView) -> None:
         if candidate.fidelity == self.search.epoch + 1:
-            raise PluginError(
-                f"nasib's candidates are supernet epochs that only its own estimator can run, but epoch "
-                f"{candidate.fidelity} was answered by another plugin ({result.status.value}); "
-                "do not combine nasib with predictors or filters"
-            )
+            raise answered_by_another_plugin("nasib", "supernet epochs", "epoch", candidate.fidelity, result.status.value)
 
     @hookimpl
     def nas_answer(self, study: StudyView, space: SearchSpace) -> Architecture | None:
