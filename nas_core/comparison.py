@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from nas_core.tables.base import Benchmark
+from nas_core.tables.base import Optimum
 from nas_core.tables.loader import load_benchmark
 from nas_core.budget import Budget, BudgetStatus
 from nas_core.config import RunSpec
@@ -129,7 +129,7 @@ def run_bench(
     """Every run of the plan; ``progress`` hears of each run, ``checkpoint`` gets the results so far
     after each (``complete`` is false until the last), so a long bench that is stopped keeps them."""
     benchmark = load_benchmark(plan.benchmark, plan.dataset, plan.data_dir)  # fail fast, and cache
-    benchmark.optimum_under(Constraints.parse(plan.constraints))  # a constraint no cell satisfies: fail fast too
+    optimum = benchmark.optimum_under(Constraints.parse(plan.constraints))  # a constraint no cell satisfies: fail fast too
     specs = plan.specs()
     labels = {spec.plugins: "+".join(spec.plugins) for spec in specs}
     runs: dict[str, list[dict[str, Any]]] = {label: [] for label in labels.values()}
@@ -139,7 +139,7 @@ def run_bench(
         if progress is not None:
             progress(labels[spec.plugins], record)
         if checkpoint is not None:
-            checkpoint(_results(plan, benchmark, runs, complete=False))
+            checkpoint(_results(plan, benchmark.dataset, optimum, runs, complete=False))
 
     if jobs > 1:
         # kept as they finish: a slow seed must not hold back the runs that finished after it
@@ -150,14 +150,15 @@ def run_bench(
     else:
         for spec in specs:
             collect(spec, run_one(spec, plan.stop_at_optimum))
-    return _results(plan, benchmark, runs, complete=True)
+    return _results(plan, benchmark.dataset, optimum, runs, complete=True)
 
 
-def _results(plan: BenchPlan, benchmark: Benchmark, runs: dict[str, list[dict[str, Any]]], complete: bool) -> dict[str, Any]:
-    optimum = benchmark.optimum_under(Constraints.parse(plan.constraints))
+def _results(
+    plan: BenchPlan, dataset: str | None, optimum: Optimum, runs: dict[str, list[dict[str, Any]]], complete: bool
+) -> dict[str, Any]:
     return {
         "benchmark": plan.benchmark,
-        "dataset": benchmark.dataset,
+        "dataset": dataset,
         "budget": plan.budget.to_dict(),
         "seeds": list(plan.seeds),
         "options": dict(plan.options),
