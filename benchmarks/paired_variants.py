@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 from typing import Any
+
+from gpnas_compare import paired_difference
+
+from nas_core.comparison import summarize_runs
 
 
 def only_set(bench: dict[str, Any], path: Path) -> list[dict[str, Any]]:
@@ -24,16 +27,9 @@ def only_set(bench: dict[str, Any], path: Path) -> list[dict[str, Any]]:
     return sorted(next(iter(bench["runs"].values())), key=lambda r: r["seed"])
 
 
-def paired(base: list[dict[str, Any]], variant: list[dict[str, Any]], metric: str) -> dict[str, float]:
-    diffs = [v[metric] - b[metric] for b, v in zip(base, variant)]
-    return {"mean": statistics.fmean(diffs), "stderr": statistics.stdev(diffs) / len(diffs) ** 0.5}
-
-
-def to_optimum(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    found = sorted(r["queries_to_optimum"] for r in runs if r["queries_to_optimum"] is not None)
-    ranked = found + [float("inf")] * (len(runs) - len(found))
-    median = statistics.median(ranked)
-    return {"median": None if median == float("inf") else median, "never": len(runs) - len(found)}
+def to_optimum(runs: list[dict[str, Any]], optimum_valid: float) -> dict[str, Any]:
+    summary = summarize_runs(runs, optimum_valid)
+    return {"median": summary["queries_to_optimum_median"], "never": sum(r["queries_to_optimum"] is None for r in runs)}
 
 
 def main() -> None:
@@ -52,13 +48,13 @@ def main() -> None:
         "seeds": [r["seed"] for r in base],
         "base": {"file": str(args.base), "options": base_bench["options"]},
         "variant": {"file": str(args.variant), "options": variant_bench["options"]},
-        "variant_minus_base": {m: paired(base, variant, m) for m in ("final_valid", "final_test", "queries")},
-        "to_optimum": {"base": to_optimum(base), "variant": to_optimum(variant)},
+        "variant_minus_base": {m: paired_difference(variant, base, m) for m in ("final_valid", "final_test", "queries")},
+        "to_optimum": {name: to_optimum(runs, base_bench["optimum"]["valid_acc"]) for name, runs in (("base", base), ("variant", variant))},
     }
     target = args.output or args.variant.with_name(f"{args.variant.stem}_vs_{args.base.stem}.json")
     target.write_text(json.dumps(out, indent=1))
     for metric, d in out["variant_minus_base"].items():
-        print(f"{out['dataset']} {metric}: variant - base {d['mean']:+.3f} ± {d['stderr']:.3f} (mean ± s.e., {len(base)} paired seeds)")
+        print(f"{out['dataset']} {metric}: variant - base {d['mean']:+.3f} ± {d['stderr']:.3f} (mean ± s.e., {d['seeds']} paired seeds)")
     for name, o in out["to_optimum"].items():
         print(f"{out['dataset']} {name}: queries to the optimum, median {o['median']}, never found in {o['never']} seeds")
     print(f"wrote {target}")
