@@ -32,6 +32,7 @@ from nas_core.errors import (
 )
 from nas_core.estimators import TrainEstimator
 from nas_core.exported import ExportedModel, load_exported
+from nas_core.fidelity_budgets import FidelityBudgets, best_at_highest_fidelity, fidelity_budgets, fidelity_rank
 from nas_core.graph import INPUT as CELL_INPUT
 from nas_core.graph import OUTPUT as CELL_OUTPUT
 from nas_core.graph import CellGraph
@@ -135,6 +136,9 @@ __all__ = [
     "StudyView", "AppendLog", "stable_seed",
     # any ask/tell optimizer (SMAC, Optuna, ...) as a strategy
     "AskTellStrategy", "AskTellOptimizer", "Asked",
+    # Hyperband's budgets as fidelities (epochs of training, or a table's recorded fidelities), and
+    # a multi-fidelity search's answer
+    "FidelityBudgets", "fidelity_budgets", "fidelity_rank", "best_at_highest_fidelity",
     # errors
     "NasError", "ConfigError", "PluginError", "ArchitectureError", "TrialError", "DataError", "StorageError",
     "answered_by_another_plugin",

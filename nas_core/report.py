@@ -19,6 +19,7 @@ from typing import Any
 
 from nas_core.config import RunSpec
 from nas_core.errors import reading_study
+from nas_core.fidelity_budgets import fidelity_rank
 from nas_core.storage import StudyStorage, TrialRow
 from nas_core.types import Result, Status
 
@@ -51,9 +52,14 @@ def answer_row(meta: Mapping[str, Any], rows: list[TrialRow]) -> tuple[dict[str,
 
 
 def latest_completed(rows: list[TrialRow], arch: Mapping[str, Any]) -> TrialRow | None:
-    """The last completed trial of exactly this architecture (its most trained fidelity)."""
+    """The completed trial of exactly this architecture at its most trained fidelity (the last of
+    them): a multi-fidelity search may train a child again at fewer epochs after it was trained at
+    more, and its answer is judged by the most training it had."""
     matching = [r for r in rows if r.candidate["arch"] == arch and r.result["status"] == Status.COMPLETE]
-    return matching[-1] if matching else None
+    if not matching:
+        return None
+    top = max(fidelity_rank(r.candidate.get("fidelity")) for r in matching)
+    return [r for r in matching if fidelity_rank(r.candidate.get("fidelity")) == top][-1]
 
 
 def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -90,6 +96,7 @@ def summarize_rows(path: str, meta: Mapping[str, Any], rows: list[TrialRow]) -> 
             "objective": best.result["objective"],
             "metrics": best.result["metrics"],
             "origin": best.candidate.get("origin", ""),
+            "fidelity": best.candidate.get("fidelity"),
             "info": best.result.get("info", {}),
         },
         "budget": spec.budget.to_dict(),

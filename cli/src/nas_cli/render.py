@@ -79,7 +79,8 @@ def print_summary(summary: dict[str, Any], console: Console) -> None:
             console.print("[yellow]no completed trial yet[/]")
         return
     label = "best feasible" if constraints else "best"
-    console.print(f"[bold]{label}[/] (trial {best['trial_id']}): {arch_text(best['arch'])}")
+    trained = "" if best.get("fidelity") is None else f", {best['fidelity']} epochs"  # what a multi-fidelity trial trained
+    console.print(f"[bold]{label}[/] (trial {best['trial_id']}{trained}): {arch_text(best['arch'])}")
     table = Table(show_header=True)
     constrained = Constraints.parse(constraints).metrics
     metrics = list(dict.fromkeys(m for m in (*KEY_METRICS, *constrained) if m in best["metrics"]))

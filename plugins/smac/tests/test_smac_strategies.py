@@ -14,10 +14,9 @@ import pytest
 from smac import Scenario
 from smac.runhistory.enumerations import StatusType
 
-from nas_core import Budget, ConfigError, RunSpec, load_benchmark, open_session
+from nas_core import Budget, ConfigError, FidelityBudgets, RunSpec, load_benchmark, open_session
 from nas_core.testing import TINY_TABLE
 
-from nas_smac.budgets import Budgets
 from nas_smac.facades import SMACOptimizer, hyperband_facade
 from nas_smac.settings import HyperbandSettings
 
@@ -50,11 +49,11 @@ def test_the_smallest_budget_cannot_exceed_the_training_epochs() -> None:
 
 
 def test_a_budget_becomes_the_smallest_recorded_fidelity_at_least_as_large() -> None:
-    table = Budgets(1.0, 9.0, (1, 4, 9))
+    table = FidelityBudgets(1.0, 9.0, (1, 4, 9))
     assert [table.fidelity(b) for b in (1.0, 1.5, 3.0, 4.0, 8.5, 9.0)] == [1, 4, 4, 4, 9, 9]
-    trained = Budgets(1.0, 20.0, epochs=True)
+    trained = FidelityBudgets(1.0, 20.0, epochs=True)
     assert [trained.fidelity(b) for b in (1.0, 2.22, 6.67, 20.0)] == [1, 2, 7, 20]
-    assert Budgets(1.0, 1.0).fidelity(1.0) is None  # a table of one fidelity
+    assert FidelityBudgets(1.0, 1.0).fidelity(1.0) is None  # a table of one fidelity
 
 
 def test_a_failure_is_told_as_a_crash_with_the_worst_cost_told(tmp_path: Path) -> None:

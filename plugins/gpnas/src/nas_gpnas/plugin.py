@@ -11,10 +11,9 @@ children with.
 
 from __future__ import annotations
 
-import math
-
 from nas_core import (
-    Capability, Config, ConfigError, OptionGroup, declare, from_options, hookimpl, stable_seed,
+    Capability, Config, ConfigError, FidelityBudgets, OptionGroup, declare, fidelity_budgets, from_options, hookimpl,
+    stable_seed,
 )
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, Values
@@ -33,20 +32,13 @@ def nas_addoption(group: OptionGroup) -> None:
     declare(group, GPNASSettings)
 
 
-def bohb_settings(config: Config, settings: GPNASSettings) -> tuple[BOHBSettings, tuple[int, ...] | None]:
-    """The BOHBs' budgets (epochs), and the fidelities a table records (None: any epoch count)."""
-    eta = settings.eta
-    base = BOHBSettings(sampler=settings.sampler, eta=eta, kde=settings.kde)
-    if config.benchmark is not None:
-        levels = config.benchmark.fidelities
-        if not levels or len(levels) == 1:
-            return base, None  # a single fidelity: every trial at full fidelity
-        return BOHBSettings(base.sampler, eta, min(levels), max(levels), base.kde), tuple(levels)
-    most = int(config.option("train_epochs"))
-    least = settings.min_epochs or max(1, math.ceil(most / eta**2))
-    if not 1 <= least <= most:
-        raise ConfigError(f"--gpnas-min-epochs must be in 1..{most} (--train-epochs), got {least}")
-    return BOHBSettings(base.sampler, eta, least, most, base.kde), None
+def bohb_settings(config: Config, settings: GPNASSettings) -> tuple[BOHBSettings, FidelityBudgets]:
+    """The BOHBs' settings, and the run's budgets as fidelities (the same as ``bohb``'s and
+    ``hyperband``'s): epochs when training, a table's recorded fidelities, or a single fidelity."""
+    budgets = fidelity_budgets(config, settings.eta, settings.min_epochs, "--gpnas-min-epochs")
+    if not budgets.multi_fidelity:
+        return BOHBSettings(sampler=settings.sampler, eta=settings.eta, kde=settings.kde), budgets
+    return BOHBSettings(settings.sampler, settings.eta, budgets.low, budgets.high, settings.kde), budgets
 
 
 def fixed_topology(text: str, decoupling: Decoupling) -> Values | None:
@@ -69,7 +61,7 @@ def nas_configure(config: Config) -> None:
     options = from_options(GPNASSettings, config.options)
     space = config.space
     decoupling = Decoupling.of(space)
-    settings, fidelities = bohb_settings(config, options)
+    settings, budgets = bohb_settings(config, options)
     topology = fixed_topology(options.topology, decoupling)
     spaces = {OPERATORS: decoupling.operator_space()}
     if decoupling.has_topology and topology is None:
@@ -83,7 +75,7 @@ def nas_configure(config: Config) -> None:
             space,
             decoupling,
             searchers,
-            fidelities=fidelities,
+            fidelities=budgets,
             skip_dropout=options.skip_dropout,
             topology=topology,
             learn_predictions=options.learn_predictions,

@@ -20,8 +20,8 @@ class GPNASSettings(Settings, prefix="gpnas"):
     revive: bool = setting(False, "propose a child the filter skipped again once the retrained predictor rates it worth training (false: a skipped child is final)")
     sampler: str = setting("kde", "the BOHBs' model: kde (the paper's Algorithm 1) or smac (random forest + EI)", choices=SAMPLERS)
     eta: int = setting(3, "Hyperband's halving rate", at_least=2)
-    # Checked against --train-epochs where the budgets are made (nas_gpnas.plugin.bohb_settings).
-    min_epochs: int = setting(0, "smallest Hyperband budget in epochs when training (0: --train-epochs / eta^2)")
+    # Checked against --train-epochs where the budgets are made (nas_core.fidelity_budgets, as bohb's and hyperband's).
+    min_epochs: int = setting(0, "smallest Hyperband budget in epochs when training (0: --train-epochs / eta^2, rounded up; --train-epochs: every child at full fidelity)", at_least=0)
     skip_dropout: float = setting(0.3, "initial dropout rate on skip connections (decreases to 0 over the budget)", at_least=0, below=1)
     topology: str = setting("", "fix the topology (one 0/1 per edge) and search the operators only")
     kde: KDESettings = field(default_factory=KDESettings)

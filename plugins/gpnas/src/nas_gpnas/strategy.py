@@ -13,7 +13,12 @@ the topology search is not blurred by the operators (Jiang et al.'s decoupling) 
 
 Both searchers run the same Hyperband schedule and are asked and told in lockstep, so they agree
 on each child's budget (epochs). Should they disagree (after one of them started a new round),
-both start a new round together.
+both start a new round together. When training (and on a table of several fidelities) the budgets
+are those of ``bohb`` and ``hyperband`` (``nas_core.fidelity_budgets``): a bracket trains many
+children for a few epochs and promotes the best (both searchers rank their halves of a child by
+the same answers, so the promoted halves make the same child) to more; each trial records its
+fidelity. The search's answer is then the best child at the highest fidelity reached
+(``nas_answer``); on a table of one fidelity it is the best trial, as ever.
 
 A proposal the study has already answered (evaluated, or predicted by the filter) is told to the
 searchers at once, as known (SMAC needs the answer; Algorithm 1 does not count it twice), and not
@@ -49,15 +54,15 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from nas_core import (
-    Architecture, ArchitectureError, Budget, Candidate, PluginError, Result, SearchSpace, Status,
-    StudyView, budget_status, hookimpl,
+    Architecture, ArchitectureError, Budget, Candidate, FidelityBudgets, PluginError, Result, SearchSpace, Status,
+    StudyView, best_at_highest_fidelity, budget_status, hookimpl,
 )
 
 from nas_gpnas.decoupling import Decoupling, Values, random_values
@@ -85,7 +90,7 @@ class GPNAS:
         decoupling: Decoupling,
         searchers: Mapping[str, BOHBSearcher],
         *,
-        fidelities: Sequence[int] | None,
+        fidelities: FidelityBudgets | None,
         skip_dropout: float,
         topology: Values | None = None,
         learn_predictions: bool = False,
@@ -97,7 +102,7 @@ class GPNAS:
         self.space = space
         self.decoupling = decoupling
         self.searchers = dict(searchers)
-        self.fidelities = tuple(sorted(fidelities)) if fidelities else None
+        self.fidelities = fidelities  # the searchers' budgets as fidelities (None: every child at full fidelity)
         self.skip_dropout = skip_dropout
         self.fixed_topology = topology
         self.learn_predictions = learn_predictions
@@ -196,12 +201,8 @@ class GPNAS:
         raise PluginError("GPNAS's searchers disagree on the budget even in a new round")
 
     def _fidelity(self, budget: float | None) -> int | None:
-        """SMAC's (real-valued) Hyperband budget as epochs, or as the nearest recorded fidelity."""
-        if budget is None:
-            return None
-        if self.fidelities:
-            return next((f for f in self.fidelities if f >= budget - 1e-6), self.fidelities[-1])
-        return max(1, round(budget))
+        """The searchers' (real-valued) Hyperband budget as the candidate's fidelity."""
+        return None if self.fidelities is None else self.fidelities.fidelity(budget)
 
     def _known(self, study: StudyView, arch: Architecture, fidelity: int | None) -> float | None:
         done = study.find(arch, fidelity)
@@ -251,6 +252,17 @@ class GPNAS:
         for name, searcher in self.searchers.items():
             searcher.tell(asked[name], cost, crashed=crashed, known=known)
         self.worst_cost = max(self.worst_cost, cost)
+
+    # -- the answer ----------------------------------------------------------------------------------
+    @hookimpl
+    def nas_answer(self, study: StudyView, space: SearchSpace) -> Architecture | None:
+        """Under several fidelities, the best child trained at the highest fidelity reached (the
+        full one once a bracket has promoted a child that far): a child's accuracy after fewer
+        epochs is not comparable with another's after more. None (the best trial) otherwise."""
+        if self.fidelities is None or not self.fidelities.multi_fidelity:
+            return None
+        best = best_at_highest_fidelity(study.trials)
+        return None if best is None else best.candidate.arch
 
     # -- state -------------------------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

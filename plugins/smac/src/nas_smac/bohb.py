@@ -1,7 +1,7 @@
 """BOHB as SMAC3 runs it (plugin ``bohb``): SMAC's multi-fidelity facade, Hyperband brackets whose
 configurations come from SMAC's random forest (see facades.py), over the space's configuration
 space (``SearchSpace.to_configspace``: one categorical per decision, unless the space says more).
-Fidelities: budgets.py."""
+Fidelities: ``nas_core.fidelity_budgets`` (shared with ``gpnas``)."""
 
 from __future__ import annotations
 

@@ -33,9 +33,11 @@ from smac.main.exceptions import ConfigurationSpaceExhaustedException
 from smac.runhistory.dataclasses import TrialInfo, TrialValue
 from smac.runhistory.enumerations import StatusType
 
-from nas_core import Asked, AskTellStrategy, Config, OrderedLocalAndSortedRandomSearch, smac_forest, stable_seed
+from nas_core import (
+    Asked, AskTellStrategy, Config, FidelityBudgets, OrderedLocalAndSortedRandomSearch, fidelity_budgets, smac_forest,
+    stable_seed,
+)
 
-from nas_smac.budgets import Budgets, budgets_of
 from nas_smac.settings import BOHBSettings, HyperbandSettings
 
 logging.getLogger("smac").setLevel(logging.ERROR)  # SMAC's progress chatter is not the user's concern
@@ -103,7 +105,7 @@ S = TypeVar("S", bound=HyperbandSettings)
 
 def smac_strategy(name: str, config: Config, settings: S, make: Callable[[Scenario, S], AbstractFacade]) -> AskTellStrategy:
     """The strategy ``name``: SMAC's facade from ``make`` over the space's configuration space."""
-    budgets = budgets_of(config, settings.eta, settings.min_epochs, f"--{settings.prefix}-min-epochs")
+    budgets = fidelity_budgets(config, settings.eta, settings.min_epochs, f"--{settings.prefix}-min-epochs")
     seed = stable_seed(config.seed, name) % 2**31
     space = config.space
 
@@ -113,7 +115,7 @@ def smac_strategy(name: str, config: Config, settings: S, make: Callable[[Scenar
     return AskTellStrategy(name, optimizer, space.from_configuration, budgets.fidelity)
 
 
-def _built(make: Callable[[Scenario, S], AbstractFacade], space: ConfigurationSpace, budgets: Budgets, settings: S, seed: int, name: str) -> AbstractFacade:
+def _built(make: Callable[[Scenario, S], AbstractFacade], space: ConfigurationSpace, budgets: FidelityBudgets, settings: S, seed: int, name: str) -> AbstractFacade:
     with tempfile.TemporaryDirectory(prefix=f"nas-{name}-") as scratch:
         scenario = Scenario(
             space,

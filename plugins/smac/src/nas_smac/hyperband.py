@@ -1,6 +1,6 @@
 """Hyperband as SMAC3 runs it (plugin ``hyperband``): SMAC's Hyperband facade, successive halving
 over budgets with configurations drawn at random (see facades.py), over the space's configuration
-space. Fidelities: budgets.py."""
+space. Fidelities: ``nas_core.fidelity_budgets`` (shared with ``gpnas``)."""
 
 from __future__ import annotations
 
