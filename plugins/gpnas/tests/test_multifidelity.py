@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nas_core import Budget, ConfigError, NB201Space, RunSpec, load_study, open_session, summarize
+from nas_core import ConfigError, NB201Space, Study, load_study, search, summarize
 from nas_core.testing import require_data_dir
 
 from nas_gpnas.decoupling import Decoupling
@@ -21,18 +21,10 @@ EARLY_PREDICTOR = {"gpnas_warmup": 4, "gpnas_predictor_epochs": 10, "gpnas_refin
 TRIALS = 11  # brackets 0 and 1 at eta 2 over 1..4 epochs: 4 at 1, 2 at 2, 1 at 4; then 3 at 2, 1 at 4
 
 
-def training_spec(trials: int, **options) -> RunSpec:
-    return RunSpec(plugins=("gpnas",), budget=Budget(trials=trials), seed=0, space="nb201", dataset="digits",
-                   options={**TINY, **EARLY_PREDICTOR, **options}, device="cpu")  # fmt: skip
-
-
-def search(spec: RunSpec, storage: str | Path = ":memory:", *, resume: bool = False):
-    session = open_session(spec, storage, resume=resume)
-    try:
-        session.run()
-        return list(session.study.trials)
-    finally:
-        session.close()
+def trained(trials: int, storage: str | Path = ":memory:", *, resume: bool = False, **options) -> Study:
+    """A tiny GPNAS search training NB201 cells on digits, seed 0."""
+    return search("gpnas", budget=trials, space="nb201", dataset="digits", seed=0, storage=storage, resume=resume,
+                  device="cpu", **{**TINY, **EARLY_PREDICTOR, **options})  # fmt: skip
 
 
 def fingerprint(trials) -> list[tuple[str, int | None, str, float | None]]:
@@ -49,7 +41,7 @@ def straight(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[
         patch.setattr(GraphPredictor, "fit", lambda self, a, f, *rest: (taught.append(list(f)), fit(self, a, f, *rest))[1])
         patch.setattr(GraphPredictor, "refine", lambda self, a, f, *rest: (taught.append(list(f)), refine(self, a, f, *rest))[1])
         storage = tmp_path_factory.mktemp("multifidelity") / "straight.db"
-        search(training_spec(TRIALS), storage)
+        trained(TRIALS, storage)
     return storage, taught
 
 
@@ -116,24 +108,24 @@ def test_the_predictor_learns_from_children_trained_for_different_epochs(straigh
 def test_a_training_search_resumed_mid_bracket_goes_on_as_the_uninterrupted_one(straight, tmp_path: Path) -> None:
     storage, _ = straight
     cut = tmp_path / "resumed.db"
-    search(training_spec(5), cut)  # bracket 0 stopped after its first promotion
-    resumed = search(training_spec(TRIALS), cut, resume=True)
-    assert fingerprint(resumed) == fingerprint(load_study(storage).trials)
+    trained(5, cut)  # bracket 0 stopped after its first promotion
+    resumed = trained(TRIALS, cut, resume=True)
+    assert fingerprint(resumed.trials) == fingerprint(load_study(storage).trials)
 
 
 def test_min_epochs_above_the_training_epochs_is_refused_in_one_line() -> None:
     with pytest.raises(ConfigError, match=r"^--gpnas-min-epochs must be at most --train-epochs \(4\), got 5$"):
-        open_session(training_spec(1, gpnas_min_epochs=5))
+        trained(1, gpnas_min_epochs=5)
 
 
 def test_min_epochs_equal_to_the_training_epochs_trains_every_child_fully() -> None:
-    trials = search(training_spec(3, gpnas_min_epochs=4))
+    trials = trained(3, gpnas_min_epochs=4).trials
     assert [t.candidate.fidelity for t in trials] == [4, 4, 4]
 
 
 def test_on_a_table_of_one_fidelity_every_child_is_full_and_the_answer_is_the_best_trial(tmp_path: Path) -> None:
-    spec = RunSpec(plugins=("gpnas",), budget=Budget(trials=12), seed=0, benchmark="nb201", dataset="cifar10",
-                   device="cpu", data_dir=require_data_dir())  # fmt: skip
-    trials = search(spec, tmp_path / "nb201.db")
-    assert {t.candidate.fidelity for t in trials} == {None}
-    assert summarize(tmp_path / "nb201.db")["answer"] is None  # no answer named: the best trial answers
+    storage = tmp_path / "nb201.db"
+    study = search("gpnas", budget=12, benchmark="nb201", dataset="cifar10", seed=0, storage=storage, device="cpu",
+                   data_dir=require_data_dir())  # fmt: skip
+    assert {t.candidate.fidelity for t in study.trials} == {None}
+    assert summarize(storage)["answer"] is None  # no answer named: the best trial answers
