@@ -46,12 +46,12 @@ def answer_row(meta: Mapping[str, Any], rows: list[TrialRow]) -> tuple[dict[str,
     """
     nominated = meta.get("answer")
     if nominated is not None:
-        return nominated["arch"], latest_completed(rows, nominated["arch"])
+        return nominated["arch"], most_trained_completed(rows, nominated["arch"])
     best = best_row(rows)
     return (None, None) if best is None else (best.candidate["arch"], best)
 
 
-def latest_completed(rows: list[TrialRow], arch: Mapping[str, Any]) -> TrialRow | None:
+def most_trained_completed(rows: list[TrialRow], arch: Mapping[str, Any]) -> TrialRow | None:
     """The completed trial of exactly this architecture at its most trained fidelity (the last of
     them): a multi-fidelity search may train a child again at fewer epochs after it was trained at
     more, and its answer is judged by the most training it had."""
