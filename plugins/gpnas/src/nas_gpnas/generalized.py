@@ -22,7 +22,7 @@ The other two domains, common to both spaces:
   All three are scaled to the variance gain(activation)^2 / fan_in (He et al.), so the schemes
   differ in the shape of the distribution, not in scale.
 
-How an operator uses its activation and initialization: a convolution is activation -> conv -> BN
+How an operator uses its activation and initialization: a convolution is activation -> conv(s) -> BN
 (NB201's ReLU-Conv-BN with the activation chosen), every kernel drawn by the scheme; a pool is
 activation -> pool (it has no weights, so no initialization); a skip connection is the identity
 (it has neither: an activated skip would no longer be a skip connection). Choices that an operation
