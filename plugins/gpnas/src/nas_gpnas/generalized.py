@@ -73,7 +73,7 @@ class GeneralizedOp:
 
     def __post_init__(self) -> None:
         for value, domain, what in (
-            (self.operation, NASNET_OPERATIONS, "operation"),
+            (self.operation, NASNET_OPERATIONS, "operation"),  # both spaces' (a cell checks its own)
             (self.activation, ACTIVATIONS, "activation"),
             (self.initialization, INITIALIZATIONS, "initialization"),
         ):
