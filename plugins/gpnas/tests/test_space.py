@@ -7,7 +7,7 @@ import pytest
 import torch
 from scipy.stats import kurtosis
 
-from nas_core import ArchitectureError, Candidate, ConfigError, NB201Cell, one_torch_thread
+from nas_core import ArchitectureError, Candidate, ConfigError, one_torch_thread
 
 from nas_gpnas.generalized import GeneralizedCell, GeneralizedOp, GeneralizedSpace
 from nas_gpnas.networks import initialize
@@ -103,4 +103,3 @@ def test_the_graph_drops_absent_edges_like_nb201() -> None:
     arch = cell(*[f"{CONV}/relu/gauss"] * 3, *["none/relu/gauss"] * 3)
     graph = space.to_graph(arch)
     assert graph.num_nodes == 8
-    assert NB201Cell(tuple(op.operation for op in arch.ops)) == arch.base

@@ -1,8 +1,17 @@
-"""The generalized-operator cell space of GPNAS (paper III.A), trainable: ``--space nb201-gen``.
+"""The generalized-operator cell spaces of GPNAS (paper III.A), trainable: ``--space nb201-gen``
+and ``--space nb201-gen13``.
 
 An NB201 cell (4 nodes, 6 edges i -> j) whose every present edge carries a *generalized operator*:
 an operation x an activation x an initialization, the Cartesian product of the paper's three
-domains. The operations are NB201's (an absent edge is ``none``):
+domains. The operations (an absent edge is ``none`` in both spaces):
+
+- ``nb201-gen``: NB201's four (skip, 1x1 and 3x3 convolution, 3x3 average pool);
+- ``nb201-gen13``: the paper's "traditional 13 candidate operators", NASNet's (Zoph et al. 2018):
+  identity, 1x1 and 3x3 convolution, 1x3-then-3x1 and 1x7-then-7x1 factorized convolutions, a 3x3
+  convolution dilated by 2, 3x3 / 5x5 / 7x7 depthwise-separable convolutions, a 3x3 average pool
+  and 3x3 / 5x5 / 7x7 max pools. The four it shares with NB201 keep NB201's names.
+
+The other two domains, common to both spaces:
 
 - activations: SELU, ReLU, ELU, Tanh (the paper's four);
 - initializations: ``uniform``, ``gauss`` and ``gauss2``, the paper's Uniform, Gauss and Gauss^2.
@@ -13,11 +22,12 @@ domains. The operations are NB201's (an absent edge is ``none``):
   All three are scaled to the variance gain(activation)^2 / fan_in (He et al.), so the schemes
   differ in the shape of the distribution, not in scale.
 
-How an operator uses its activation and initialization: a convolution is activation -> conv -> BN
-(NB201's ReLU-Conv-BN with the activation chosen), its kernel drawn by the scheme; an average pool
-is activation -> pool (it has no weights, so no initialization); a skip connection is the identity
+How an operator uses its activation and initialization: a convolution is activation -> conv(s) -> BN
+(NB201's ReLU-Conv-BN with the activation chosen), every kernel drawn by the scheme; a pool is
+activation -> pool (it has no weights, so no initialization); a skip connection is the identity
 (it has neither: an activated skip would no longer be a skip connection). Choices that an operation
 ignores do not change the architecture's key, so such variants are recognized as duplicates.
+The layers of each operation, and what they mean on 1-D signals, are in ``networks.py``.
 
 The networks are NB201's macro skeleton (stem, three stages of cells, residual reductions) from
 ``nas_core.NB201Network``, with ``--nb201-channels`` and ``--nb201-cells``. During search, GPNAS
@@ -43,7 +53,13 @@ if TYPE_CHECKING:
     import torch
 
 NONE, SKIP, POOL = "none", "skip_connect", "avg_pool_3x3"
-OPERATIONS: tuple[str, ...] = (NONE, SKIP, "nor_conv_1x1", "nor_conv_3x3", POOL)
+MAX_POOLS: tuple[str, ...] = ("max_pool_3x3", "max_pool_5x5", "max_pool_7x7")
+OPERATIONS: tuple[str, ...] = (NONE, SKIP, "nor_conv_1x1", "nor_conv_3x3", POOL)  # nb201-gen's
+NASNET_OPERATIONS: tuple[str, ...] = (
+    NONE, SKIP, "nor_conv_1x1", "nor_conv_3x3", "conv_1x3_3x1", "conv_1x7_7x1", "dil_conv_3x3",
+    "sep_conv_3x3", "sep_conv_5x5", "sep_conv_7x7", POOL, *MAX_POOLS,
+)  # nb201-gen13's: NASNet's 13 and none
+WEIGHTLESS: frozenset[str] = frozenset({NONE, SKIP, POOL, *MAX_POOLS})
 ACTIVATIONS: tuple[str, ...] = ("selu", "relu", "elu", "tanh")
 INITIALIZATIONS: tuple[str, ...] = ("uniform", "gauss", "gauss2")
 _SEPARATOR = "/"
@@ -57,7 +73,7 @@ class GeneralizedOp:
 
     def __post_init__(self) -> None:
         for value, domain, what in (
-            (self.operation, OPERATIONS, "operation"),
+            (self.operation, NASNET_OPERATIONS, "operation"),  # both spaces' (a cell checks its own)
             (self.activation, ACTIVATIONS, "activation"),
             (self.initialization, INITIALIZATIONS, "initialization"),
         ):
@@ -70,7 +86,7 @@ class GeneralizedOp:
 
     @property
     def uses_initialization(self) -> bool:
-        return self.operation.startswith("nor_conv")
+        return self.operation not in WEIGHTLESS
 
     @property
     def label(self) -> str:
@@ -95,32 +111,35 @@ class GeneralizedOp:
         return cls(*parts)
 
 
-def operator_labels() -> tuple[str, ...]:
-    """Every distinct operator label (``none`` excluded)."""
+def operator_labels(operations: Sequence[str] = OPERATIONS) -> tuple[str, ...]:
+    """Every distinct operator label of ``operations`` (``none`` excluded)."""
     return tuple(
-        dict.fromkeys(GeneralizedOp(o, a, i).label for o in OPERATIONS[1:] for a in ACTIVATIONS for i in INITIALIZATIONS)
+        dict.fromkeys(
+            GeneralizedOp(o, a, i).label for o in operations if o != NONE for a in ACTIVATIONS for i in INITIALIZATIONS
+        )
     )
 
 
 @dataclass(frozen=True)
 class GeneralizedCell:
-    """One cell; ``ops[e]`` is the generalized operator on edge ``NB201_EDGES[e]``."""
+    """One ``nb201-gen`` cell; ``ops[e]`` is the generalized operator on edge ``NB201_EDGES[e]``."""
 
     ops: tuple[GeneralizedOp, ...]
     kind: ClassVar[str] = "nb201-gen"
+    operations: ClassVar[tuple[str, ...]] = OPERATIONS
 
     def __post_init__(self) -> None:
         if len(self.ops) != len(NB201_EDGES):
             raise ArchitectureError(f"a cell has {len(NB201_EDGES)} edges, got {len(self.ops)} operators")
+        for op in self.ops:
+            if op.operation not in self.operations:
+                raise ArchitectureError(
+                    f"unknown operation '{op.operation}' in a {self.kind} cell (expected one of {', '.join(self.operations)})"
+                )
 
     @property
     def key(self) -> str:
         return self.kind + ":" + nb201_cell_key(tuple(op.label for op in self.ops)).split(":", 1)[1]
-
-    @property
-    def base(self) -> NB201Cell:
-        """The plain NB201 cell with the same operations."""
-        return NB201Cell(tuple(op.operation for op in self.ops))
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "ops": [op.token for op in self.ops]}
@@ -133,33 +152,43 @@ class GeneralizedCell:
         return "+".join(groups)
 
 
+@dataclass(frozen=True)
+class NASNetOpsCell(GeneralizedCell):
+    """One ``nb201-gen13`` cell: its edges carry NASNet's 13 operations (or ``none``)."""
+
+    kind: ClassVar[str] = "nb201-gen13"
+    operations: ClassVar[tuple[str, ...]] = NASNET_OPERATIONS
+
+
 class GeneralizedSpace(SearchSpace):
-    """Every cell of NB201 topology with a generalized operator per present edge."""
+    """Every cell of NB201 topology with a generalized operator per present edge (NB201's operations)."""
 
     name = "nb201-gen"
+    cell_type: ClassVar[type[GeneralizedCell]] = GeneralizedCell
 
     def __init__(self, channels: int = 16, cells: int = 5) -> None:
         if channels < 1 or cells < 1:
             raise ConfigError(f"networks need --nb201-channels >= 1 and --nb201-cells >= 1, got {channels} and {cells}")
         self.channels = channels
         self.cells = cells
-        self.op_vocabulary = (CELL_INPUT, CELL_OUTPUT, *operator_labels())
+        self.op_vocabulary = (CELL_INPUT, CELL_OUTPUT, *operator_labels(self.cell_type.operations))
         self._skip_rate = 0.0
-        self._skeleton = NB201Space(channels, cells)
+        # NB201's node-op DAG is wired alike for every cell: only its node labels depend on the ops
+        self._wiring = NB201Space(channels, cells).to_graph(NB201Cell((NONE,) * len(NB201_EDGES))).adjacency
 
     # -- members -------------------------------------------------------------------------------------
     def decode(self, data: Mapping[str, Any]) -> GeneralizedCell:
-        if data.get("kind") != GeneralizedCell.kind or not isinstance(data.get("ops"), list):
-            raise ArchitectureError(f"not a generalized-operator cell: {dict(data)!r}")
-        return GeneralizedCell(tuple(GeneralizedOp.parse(str(t)) for t in data["ops"]))
+        if data.get("kind") != self.cell_type.kind or not isinstance(data.get("ops"), list):
+            raise ArchitectureError(f"not a {self.cell_type.kind} generalized-operator cell: {dict(data)!r}")
+        return self.cell_type(tuple(GeneralizedOp.parse(str(t)) for t in data["ops"]))
 
     def validate(self, arch: Architecture) -> None:
-        if not isinstance(arch, GeneralizedCell):
-            raise ArchitectureError(f"{self.name} expects a GeneralizedCell, got {type(arch).__name__}")
+        if type(arch) is not self.cell_type:
+            raise ArchitectureError(f"{self.name} expects a {self.cell_type.__name__}, got {type(arch).__name__}")
 
     @property
     def size(self) -> int:
-        return (len(OPERATIONS) * len(ACTIVATIONS) * len(INITIALIZATIONS)) ** len(NB201_EDGES)
+        return (len(self.cell_type.operations) * len(ACTIVATIONS) * len(INITIALIZATIONS)) ** len(NB201_EDGES)
 
     def sample(self, rng: np.random.Generator) -> GeneralizedCell:
         return self.from_decisions([d.choices[int(rng.integers(len(d.choices)))] for d in self.decisions()])
@@ -187,7 +216,7 @@ class GeneralizedSpace(SearchSpace):
         out = []
         for i, j in NB201_EDGES:
             out += [
-                Decision(f"edge_{i}_{j}", OPERATIONS),
+                Decision(f"edge_{i}_{j}", self.cell_type.operations),
                 Decision(f"activation_{i}_{j}", ACTIVATIONS),
                 Decision(f"init_{i}_{j}", INITIALIZATIONS),
             ]
@@ -200,14 +229,13 @@ class GeneralizedSpace(SearchSpace):
     def from_decisions(self, values: Sequence[str]) -> GeneralizedCell:
         if len(values) != 3 * len(NB201_EDGES):
             raise ArchitectureError(f"{self.name} expects {3 * len(NB201_EDGES)} decisions, got {len(values)}")
-        return GeneralizedCell(tuple(GeneralizedOp(*values[k : k + 3]) for k in range(0, len(values), 3)))
+        return self.cell_type(tuple(GeneralizedOp(*values[k : k + 3]) for k in range(0, len(values), 3)))
 
     # -- graph and network ---------------------------------------------------------------------------
     def to_graph(self, arch: Architecture) -> CellGraph:
         """NB201's node-op DAG of the cell, each node labelled with its operator."""
         assert isinstance(arch, GeneralizedCell)
-        graph = self._skeleton.to_graph(arch.base)
-        return CellGraph((CELL_INPUT, *(op.label for op in arch.ops), CELL_OUTPUT), graph.adjacency)
+        return CellGraph((CELL_INPUT, *(op.label for op in arch.ops), CELL_OUTPUT), self._wiring)
 
     def build(self, arch: Architecture, input_shape: tuple[int, ...], num_classes: int) -> torch.nn.Module:
         from nas_gpnas.networks import build_generalized_network
@@ -230,3 +258,11 @@ class GeneralizedSpace(SearchSpace):
             yield
         finally:
             self._skip_rate = previous
+
+
+class NASNetOpsSpace(GeneralizedSpace):
+    """Every cell of NB201 topology with a generalized operator of NASNet's 13 operations per present
+    edge: 14 operations (with ``none``) x 4 activations x 3 initializations per edge."""
+
+    name = "nb201-gen13"
+    cell_type = NASNetOpsCell
