@@ -199,6 +199,8 @@ CASES = [
     Case("retrain-bench-set-unbalanced-quote", USAGE, "cannot read plugin set", (*RETRAIN_BENCH, "--plugin", "darts --darts-method 'milenas")),
     Case("retrain-bench-label-twice", USAGE, "two methods have the label 'a'", (*RETRAIN_BENCH, "--plugin", "a=darts", "--plugin", "a=evolution")),
     Case("retrain-bench-unknown-plugin", USAGE, "unknown plugin 'dartz'", (*RETRAIN_BENCH, "--plugin", "dartz")),
+    Case("retrain-bench-constraint-on-accuracy", USAGE, "--constraint valid_acc>=90: retrain-bench judges architectures by retraining them",
+         (*RETRAIN_BENCH, "--constraint", "valid_acc>=90")),
     Case("retrain-bench-runs-is-a-file", USAGE, "{tmp}/out.runs (the folder of its studies) is a file", RETRAIN_BENCH, write("out.runs", "")),
     # composition: a plugin's own spending that leaves the strategy nothing
     Case("planned-spend-over-budget", USAGE, "nag-generator's NAS dataset (156 table lookups, about ",

@@ -133,7 +133,7 @@ def test_changed_data_is_refused_by_resume_and_retrain(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=f"--resume: {other} is not the file this study searched \\({data}, sha256"):
         search(tmp_path / "s.db", other, budget=3, resume=True)
     data.write_text(data.read_text().replace("Lyon", "Lille"))
-    changed = f"changed since this study searched it \\(sha256 [0-9a-f]{{12}}, now [0-9a-f]{{12}}\\); restore it"
+    changed = "changed since this study searched it \\(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\\); restore it"
     with pytest.raises(DataError, match=f"--resume: {data} {changed}"):
         search(tmp_path / "s.db", data, budget=3, resume=True)
     with pytest.raises(DataError, match=f"retrain: {data} {changed}"):

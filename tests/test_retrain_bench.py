@@ -30,7 +30,7 @@ COMPUTED = ("test_acc", "valid_acc", "train_loss", "params", "flops", "epochs")
 
 
 def tiny_plan(folder: Path, methods: tuple[str, ...] = (DARTS, "evolution"), seeds: tuple[int, ...] = (0, 1), random: int = 2,
-              **options: Any) -> RetrainBenchPlan:  # fmt: skip
+              constraints: tuple[str, ...] = (), **options: Any) -> RetrainBenchPlan:  # fmt: skip
     return RetrainBenchPlan(
         methods=tuple(parse_method(m) for m in methods),
         space="nb201",
@@ -44,6 +44,7 @@ def tiny_plan(folder: Path, methods: tuple[str, ...] = (DARTS, "evolution"), see
         folder=folder,
         options={**TINY, **options},
         device="cpu",
+        constraints=constraints,
     )
 
 
@@ -165,3 +166,35 @@ def test_the_command_in_worker_processes_gives_the_same_numbers_and_a_table(benc
     plotted = nas("plot", str(output), "-o", str(tmp_path / "retrain.png"))
     assert plotted.returncode == 0 and (tmp_path / "retrain.png").stat().st_size > 0, plotted.stderr
     shutil.rmtree(tmp_path / "out.runs")
+
+
+SMALL = "params<=0.008"  # about a third of the tiny cells (4 channels, one cell per stage) are this small
+
+
+def test_under_a_constraint_searches_run_under_it_and_random_cells_satisfy_it(tmp_path: Path) -> None:
+    plan = tiny_plan(tmp_path / "runs", methods=("evolution", "random"), seeds=(0,), random=3, constraints=(SMALL, "params <= 0.008"))
+    assert plan.constraints == (SMALL,)  # canonical, each once
+    results = run_retrain_bench(plan)
+    assert results["plan"]["constraints"] == [SMALL]
+    for arch in results["random"]["architectures"]:
+        assert all(r["params"] <= 0.008 for r in arch["retrains"])
+    for method in results["methods"].values():
+        run = method["runs"][0]
+        assert summarize(run["study"])["constraints"] == [SMALL]  # the search ran under it
+        assert all(r["params"] <= 0.008 for r in run["retrains"])  # its answer is its best feasible trial
+
+
+def test_the_random_cells_under_a_constraint_are_a_seeded_draw_of_the_feasible_members(tmp_path: Path) -> None:
+    plan = tiny_plan(tmp_path / "runs", random=6, constraints=(SMALL,))
+    drawn = plan.sample_random()
+    assert drawn == tiny_plan(tmp_path / "other", random=6, constraints=(SMALL,)).sample_random()
+    assert len({json.dumps(a, sort_keys=True) for a in drawn}) > 1
+    assert drawn != tiny_plan(tmp_path / "runs", random=6).sample_random()
+
+
+def test_a_constraint_nothing_satisfies_or_one_on_accuracy_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"only 0 of 100 random architectures of nb201 satisfy params<=0.001, 2 are needed"):
+        tiny_plan(tmp_path / "runs", constraints=("params<=0.001",)).sample_random()
+    with pytest.raises(ConfigError, match=r"--constraint valid_acc>=90: retrain-bench judges architectures by retraining them"):
+        tiny_plan(tmp_path / "runs", constraints=("valid_acc>=90",))
+    assert not (tmp_path / "runs").exists()

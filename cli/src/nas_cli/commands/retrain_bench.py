@@ -51,6 +51,9 @@ def _options_of_methods(values: list[str]) -> OptionGroup:
 @click.option("--retrain-seeds", type=click.IntRange(min=1), default=3, show_default=True, help="Retrainings per architecture (seeds 0..N-1, the same for every architecture).")
 @click.option("--random", "random_count", type=click.IntRange(min=0), default=20, show_default=True, help="Random architectures of the space to retrain alongside.")
 @click.option("--random-seed", type=int, default=0, show_default=True, help="Seed that draws the random architectures.")
+@click.option("--constraint", "constraints", multiple=True, metavar="METRIC<=V",
+              help="Bound params, flops or latency_ms (repeatable): every search runs under it and the random architectures "
+                   "are drawn from the members that satisfy it.")  # fmt: skip
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help=f"Folder with user-provided data (default: ${DATA_ENV}).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Searches and retrainings in parallel (processes).")
@@ -79,6 +82,7 @@ def retrain_bench(ctx: click.Context, **params: Any) -> None:
         options=given_plugin_options(ctx),
         device=params["device"],
         data_dir=params["data_dir"] or os.environ.get(DATA_ENV),
+        constraints=params["constraints"],
     )
 
     def checkpoint(results: dict[str, Any]) -> None:  # after every piece: a stopped bench keeps its report
@@ -109,8 +113,9 @@ def _acc(mean: float | None, std: float | None) -> str:
 def print_retrain_summary(results: dict[str, Any], console: Console) -> None:
     plan = results["plan"]
     random = results["random"]["summary"]
+    under = f" under {plain(', '.join(plan['constraints']))}" if plan.get("constraints") else ""
     table = numbers_table(
-        f"{plain(plan['dataset'])}, {plain(plan['space'])}: test accuracy [%] after retraining "
+        f"{plain(plan['dataset'])}, {plain(plan['space'])}{under}: test accuracy [%] after retraining "
         f"{len(plan['retrain']['seeds'])} x {plan['retrain']['epochs']} epochs from scratch",
         ("method", "answers", "mean ± std", "s.e.", "retrain std", "beats random", "per search seed"),
     )
