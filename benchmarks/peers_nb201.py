@@ -10,6 +10,10 @@ architecture judged by its seed-averaged validation and test accuracy. Every set
 seeds, so the difference to GPNAS is taken per seed (paired) and its standard error is the
 standard deviation of the per-seed differences over sqrt(seeds).
 
+Beside the final accuracies, the best validation accuracy each run had seen after an eighth, a
+quarter and half of the budget (paired the same way), and how many runs evaluated the optimum:
+where a method is ahead early or only at the end.
+
 Runs are made by ``nas bench`` in chunks of ``--chunk`` seeds, one results file per dataset and
 chunk in benchmarks/results/peers_nb201/; a chunk whose file is complete is not run again, so a
 stopped run continues where it was (a chunk in progress starts over). The chunks of a dataset
@@ -78,27 +82,41 @@ def mean_and_stderr(values: list[float]) -> dict[str, float]:
     return {"mean": statistics.fmean(values), "stderr": spread / len(values) ** 0.5}
 
 
+ANYTIME_SECONDS = (1500, 3000, 6000)  # an eighth, a quarter and half of the 12000 s budget
+
+
+def best_valid_at(record: dict[str, Any], seconds: float) -> float:
+    """The best validation accuracy a run had seen by ``seconds`` of simulated search time (its
+    first evaluation's when that ended later: every method pays for one before it knows anything)."""
+    curve = record["curve"]
+    seen = [valid for cost, valid in zip(curve["cost"], curve["valid"], strict=True) if cost <= seconds]
+    return seen[-1] if seen else curve["valid"][0]
+
+
 def table(bench: dict[str, Any], reference: str) -> dict[str, Any]:
-    """Per set: mean ± s.e. of the final validation and test accuracy, queries and wall time per
-    run, and the reference's per-seed difference to it."""
-    runs = bench["runs"]
+    """Per set: mean ± s.e. of the final validation and test accuracy, and of the best validation
+    accuracy seen by each of ANYTIME_SECONDS; how often it evaluated the optimum; queries and wall
+    time per run; and the reference's per-seed difference to it on each of those accuracies."""
+    runs = {label: [{**r, **{f"at_{t}": best_valid_at(r, t) for t in ANYTIME_SECONDS}} for r in records]
+            for label, records in bench["runs"].items()}  # fmt: skip
+    metrics = {"valid": "final_valid", "test": "final_test", **{f"at_{t}": f"at_{t}" for t in ANYTIME_SECONDS}}
     rows = {}
     for label, records in runs.items():
-        row: dict[str, Any] = {
-            metric: mean_and_stderr([r[f"final_{metric}"] for r in records]) for metric in ("valid", "test")
-        }
+        row: dict[str, Any] = {name: mean_and_stderr([r[key] for r in records]) for name, key in metrics.items()}
         row["seeds"] = len(records)
+        row["found_optimum"] = sum(r["queries_to_optimum"] is not None for r in records)
         row["queries_mean"] = statistics.fmean(r["queries"] for r in records)
         row["wall_seconds_mean"] = statistics.fmean(r["wall_seconds"] for r in records)
         if label != reference:
-            row[f"{reference}_minus"] = {m: paired_difference(runs[reference], records, f"final_{m}") for m in ("valid", "test")}
+            row[f"{reference}_minus"] = {name: paired_difference(runs[reference], records, key) for name, key in metrics.items()}
         rows[label] = row
     return rows
 
 
 def markdown(tables: dict[str, dict[str, Any]], reference: str, metric: str) -> str:
     datasets = list(tables)
-    head = "| method | " + " | ".join(f"{d} {metric} | {reference} − it" for d in datasets) + " |"
+    shown = metric if metric in ("valid", "test") else f"best valid by {metric.removeprefix('at_')} s"
+    head = "| method | " + " | ".join(f"{d} {shown} | {reference} − it" for d in datasets) + " |"
     lines = [head, "|" + " --- |" * (1 + 2 * len(datasets))]
     for label in next(iter(tables.values())):
         cells = []
@@ -112,6 +130,16 @@ def markdown(tables: dict[str, dict[str, Any]], reference: str, metric: str) -> 
                 cells.append(f"{diff['mean']:+.3f} ± {diff['stderr']:.3f} ({diff['mean'] / diff['stderr']:+.1f} s.e.)")
             else:
                 cells.append(f"{diff['mean']:+.3f} ± 0")
+        lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def found_optimum_markdown(tables: dict[str, dict[str, Any]]) -> str:
+    """Per set and dataset: in how many runs it evaluated the optimum, and its mean queries per run."""
+    datasets = list(tables)
+    lines = ["| method | " + " | ".join(f"{d} optimum found, queries per run" for d in datasets) + " |", "|" + " --- |" * (1 + len(datasets))]
+    for label in next(iter(tables.values())):
+        cells = [f"{tables[d][label]['found_optimum']}/{tables[d][label]['seeds']}, {tables[d][label]['queries_mean']:.0f}" for d in datasets]
         lines.append(f"| `{label}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -135,7 +163,8 @@ def main() -> None:
         target.write_text(json.dumps(bench, indent=1))
         subprocess.run([NAS, "plot", str(target), "-o", str(target.with_suffix(".png"))], check=True, capture_output=True)
         tables[dataset] = table(bench, reference)
-    text = "\n\n".join(markdown(tables, reference, metric) for metric in ("valid", "test"))
+    text = "\n\n".join(markdown(tables, reference, metric) for metric in ("valid", "test", *(f"at_{t}" for t in ANYTIME_SECONDS)))
+    text += "\n\n" + found_optimum_markdown(tables)
     out = {
         "command": shlex.join(["python", *sys.argv]),
         "nas_bench_commands": commands,
