@@ -14,7 +14,7 @@ import numpy as np
 
 from nas_core.budget import Budget
 from nas_core.datasets.files import absolute_path, is_data_file
-from nas_core.constraints import Constraint
+from nas_core.constraints import Constraints
 from nas_core.errors import ConfigError
 from nas_core.options import option_name
 
@@ -54,7 +54,7 @@ class RunSpec:
     constraints: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        canonical = tuple(dict.fromkeys(str(Constraint.parse(text)) for text in self.constraints))
+        canonical = Constraints.parse(self.constraints).texts
         object.__setattr__(self, "constraints", canonical)
         if not _DEVICE.fullmatch(self.device):
             raise ConfigError(f"unknown --device {self.device!r} (use auto, cpu, cuda or cuda:N)")

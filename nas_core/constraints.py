@@ -105,6 +105,11 @@ class Constraints:
         return ", ".join(map(str, self.items))
 
     @property
+    def texts(self) -> tuple[str, ...]:
+        """The constraints in their canonical spelling (``hw_edgegpu_latency<=5``), each once."""
+        return tuple(dict.fromkeys(map(str, self.items)))
+
+    @property
     def metrics(self) -> list[str]:
         return list(dict.fromkeys(c.metric for c in self.items))
 

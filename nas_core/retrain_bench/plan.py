@@ -64,7 +64,7 @@ class RetrainBenchPlan:
                 f"--constraint {on_results[0]}: retrain-bench judges architectures by retraining them; "
                 "constrain what is known before training (params, flops, latency_ms)"
             )
-        object.__setattr__(self, "constraints", tuple(dict.fromkeys(map(str, parsed.items))))
+        object.__setattr__(self, "constraints", parsed.texts)
         if not self.methods:
             raise ConfigError("name at least one method with --plugin")
         for kind, values in (("label", [m.label for m in self.methods]), ("file name", [m.file_stem for m in self.methods])):
