@@ -3,8 +3,9 @@
     python benchmarks/paired_variants.py BASE.json VARIANT.json [-o OUT.json]
 
 For a choice between two variants of one method (an option's value) on held-out seeds: per
-metric, the mean per-seed difference VARIANT - BASE with its standard error, and the optimum's
-queries (median, seeds that never find it). Both files must hold one plugin set and the same
+metric (final validation and test accuracy, queries, and the best validation accuracy seen by an
+eighth, a quarter and half of a 12000 s budget), the mean per-seed difference VARIANT - BASE with
+its standard error, and the optimum's queries (median, seeds that never find it). Both files must hold one plugin set and the same
 seeds of the same benchmark and dataset.
 """
 
@@ -17,14 +18,21 @@ from pathlib import Path
 from typing import Any
 
 from gpnas_compare import paired_difference
+from peers_nb201 import ANYTIME_SECONDS, best_valid_at
 
 from nas_core.comparison import summarize_runs
 
 
+METRICS = ("final_valid", "final_test", "queries", *(f"at_{t}" for t in ANYTIME_SECONDS))
+
+
 def only_set(bench: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """The runs of the file's one plugin set by seed, with their best validation accuracy by each
+    of ANYTIME_SECONDS."""
     if len(bench["runs"]) != 1:
         sys.exit(f"{path}: holds {len(bench['runs'])} plugin sets, compare files of one set each")
-    return sorted(next(iter(bench["runs"].values())), key=lambda r: r["seed"])
+    runs = sorted(next(iter(bench["runs"].values())), key=lambda r: r["seed"])
+    return [{**r, **{f"at_{t}": best_valid_at(r, t) for t in ANYTIME_SECONDS}} for r in runs]
 
 
 def to_optimum(runs: list[dict[str, Any]], optimum_valid: float) -> dict[str, Any]:
@@ -48,7 +56,7 @@ def main() -> None:
         "seeds": [r["seed"] for r in base],
         "base": {"file": str(args.base), "options": base_bench["options"]},
         "variant": {"file": str(args.variant), "options": variant_bench["options"]},
-        "variant_minus_base": {m: paired_difference(variant, base, m) for m in ("final_valid", "final_test", "queries")},
+        "variant_minus_base": {m: paired_difference(variant, base, m) for m in METRICS},
         "to_optimum": {name: to_optimum(runs, base_bench["optimum"]["valid_acc"]) for name, runs in (("base", base), ("variant", variant))},
     }
     target = args.output or args.variant.with_name(f"{args.variant.stem}_vs_{args.base.stem}.json")

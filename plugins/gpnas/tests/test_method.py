@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 from ConfigSpace import Configuration
 from scipy.stats import spearmanr
+from smac.runhistory import RunHistory
+from smac.scenario import Scenario
 
 from nas_core import (
     Budget, Candidate, NB201Cell, NB201Space, Result, RunSpec, Status, hookimpl, load_benchmark,
@@ -20,7 +23,7 @@ from nas_core.testing import require_data_dir
 
 from nas_gpnas.decoupling import MISSING, PRESENT, Decoupling, random_values
 from nas_gpnas.filter import PREDICTED_METRIC, Example, FilterSettings, PredictorFilter
-from nas_gpnas.kde import FormattedOnceConfiguration, KDESettings, normal_reference_bandwidths
+from nas_gpnas.kde import FormattedOnceConfiguration, KDEConfigSelector, KDESettings, Observations, normal_reference_bandwidths
 from nas_gpnas.predictor import GraphPredictor, PredictorSettings
 from nas_gpnas.revival import Child, Revival
 from nas_gpnas import strategy
@@ -81,6 +84,38 @@ def test_topologies_whose_output_is_cut_off_are_forbidden() -> None:
     rng = np.random.default_rng(0)
     for _ in range(50):
         assert d.connected(random_values(d.topology_space(), rng))
+
+
+def test_edge_prior_sets_how_often_random_topologies_keep_an_edge() -> None:
+    """Random draws and Algorithm 1's random samples both keep an edge as often as the prior says
+    among the connected topologies (dead ones are drawn again); even odds leave the space
+    unweighted, GPNAS's old draws."""
+    d = Decoupling.of(NB201Space())
+    assert d.edge_share() == pytest.approx(0.8)
+    names = [h.name for h in d.edges]
+    connected = [k for k in itertools.product((0, 1), repeat=6) if d.connected(dict(zip(names, k)))]
+    for prior in (0.8, 0.3):
+        odds = np.array([prior ** sum(k) * (1 - prior) ** (6 - sum(k)) for k in connected])
+        expected = float(odds @ np.array([sum(k) / 6 for k in connected]) / odds.sum())
+        space = d.topology_space(edge_prior=prior)
+        rng = np.random.default_rng(0)
+        kept = np.mean([list(random_values(space, rng).values()) for _ in range(2000)])
+        selector = KDEConfigSelector(Scenario(space, deterministic=True, n_trials=10), KDESettings(), 0, Observations(6), {}, RunHistory())
+        sampled = np.mean([list(selector._random().values()) for _ in range(2000)])
+        assert abs(kept - expected) < 0.02 and abs(sampled - expected) < 0.02, (prior, expected, kept, sampled)
+    assert all(h.weights is None for h in d.topology_space(edge_prior=0.5).values())
+
+
+def test_edge_prior_zero_keeps_edges_as_often_as_the_space_does() -> None:
+    """``--gpnas-edge-prior 0`` weights D_sk by NB201's 4/5: the first children, random draws until
+    Algorithm 1 has N_min + 2 observations, have fewer absent edges than under even odds."""
+    absent = {}
+    for prior in (0.0, 0.5):
+        trials, gpnas = run_with_strategy(("gpnas",), 12, gpnas_edge_prior=prior)
+        weights = [h.weights for h in gpnas.searchers[strategy.TOPOLOGY].space.values()]
+        assert weights == ([pytest.approx((0.2, 0.8))] * 6 if prior == 0 else [None] * 6), weights
+        absent[prior] = np.mean([op == "none" for t in trials for op in t.candidate.arch.ops])
+    assert absent[0.0] < absent[0.5], absent
 
 
 # -- the searchers (paper III.B, Algorithm 1) -------------------------------------------------------

@@ -71,10 +71,18 @@ class Decoupling:
     def has_topology(self) -> bool:
         return bool(self.edges)
 
-    def topology_space(self, seed: int = 0) -> ConfigurationSpace:
-        """D_sk: one present/absent choice per edge, dead topologies forbidden."""
+    def edge_share(self) -> float:
+        """How often a uniformly random architecture of the space has a given edge (4/5 on NB201):
+        the mean over the edges of the share of their choices that are not ``none``."""
+        return float(np.mean([1 - d.choices.count(ABSENT) / len(d.choices) for d in self.edges]))
+
+    def topology_space(self, seed: int = 0, edge_prior: float = 0.5) -> ConfigurationSpace:
+        """D_sk: one present/absent choice per edge, dead topologies forbidden. A random draw
+        (:func:`random_values`, Algorithm 1's random samples, SMAC's) keeps each edge with
+        probability ``edge_prior``; the densities Algorithm 1 fits are not weighted by it."""
         cs = ConfigurationSpace(seed=seed)
-        cs.add([Categorical(d.name, (MISSING, PRESENT), default=PRESENT) for d in self.edges])
+        weights = None if edge_prior == 0.5 else (1 - edge_prior, edge_prior)  # even odds: unweighted
+        cs.add([Categorical(d.name, (MISSING, PRESENT), default=PRESENT, weights=weights) for d in self.edges])
         if len(self.edges) <= _MAX_ENUMERATED_EDGES:
             for pattern in itertools.product((MISSING, PRESENT), repeat=len(self.edges)):
                 topology = dict(zip((d.name for d in self.edges), pattern))
@@ -125,11 +133,34 @@ class Decoupling:
         return graph.ops.index(CELL_OUTPUT) in reached
 
 
+class CategoricalDraw:
+    """Draws a vector of category indices for a space of categorical hyperparameters, each by its
+    weights (uniform where it has none) from the caller's ``rng``. A space without weights takes
+    one ``rng.integers`` call per vector, the stream GPNAS has always drawn."""
+
+    def __init__(self, space: ConfigurationSpace) -> None:
+        hyperparameters = list(space.values())
+        self._sizes = np.array([len(h.choices) for h in hyperparameters])
+        weighted = any(getattr(h, "weights", None) is not None for h in hyperparameters)
+        width = int(self._sizes.max(initial=0))
+        # cumulative probabilities per row, padded with 1 beyond a hyperparameter's categories
+        self._cumulative = None
+        if weighted:
+            rows = [np.cumsum(h.probabilities)[:-1] for h in hyperparameters]
+            self._cumulative = np.array([np.pad(row, (0, width - 1 - len(row)), constant_values=1.0) for row in rows])
+
+    def __call__(self, rng: np.random.Generator) -> np.ndarray:
+        if self._cumulative is None:
+            return rng.integers(self._sizes)
+        return (rng.random(len(self._sizes))[:, None] >= self._cumulative).sum(axis=1)
+
+
 def random_values(space: ConfigurationSpace, rng: np.random.Generator, tries: int = 1000) -> Values:
-    """A uniformly random allowed configuration, drawn from ``rng`` (not from the space's own RNG)."""
-    hyperparameters = list(space.values())
+    """A random allowed configuration (by the space's weights), drawn from ``rng`` (not from the
+    space's own RNG)."""
+    draw = CategoricalDraw(space)
     for _ in range(tries):
-        vector = np.array([rng.integers(len(h.choices)) for h in hyperparameters], dtype=float)
+        vector = draw(rng).astype(float)
         try:
             config = Configuration(space, vector=vector)
             config.check_valid_configuration()

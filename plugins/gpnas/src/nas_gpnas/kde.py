@@ -1,11 +1,11 @@
 """Algorithm 1 of the paper: BOHB's TPE-style sampler, as a configuration selector for SMAC.
 
-For a space D, with probability rho the sample is uniformly random. Otherwise the largest budget b
-with at least N_min + 2 observations is chosen (none: random); its observations are split by cost
-into the best N_{b,l} = max(N_min, q N_b) and the next N_{b,g} = max(N_min, N_b - N_{b,l}) (Eq. 3),
-one kernel density estimate is fitted to each (l and g, Eq. 2), N_s candidates are drawn from l
-with its bandwidths widened by the factor b_w (the paper's l'), and the candidate with the highest
-l(x)/g(x) is returned. Defaults are BOHB's (Falkner et al. 2018), which the paper builds on and
+For a space D, with probability rho the sample is random (uniform, or by the space's weights: the
+edge prior of D_sk). Otherwise the largest budget b with at least N_min + 2 observations is chosen
+(none: random); its observations are split by cost into the best N_{b,l} = max(N_min, q N_b) and
+the next N_{b,g} = max(N_min, N_b - N_{b,l}) (Eq. 3), one kernel density estimate is fitted to
+each (l and g, Eq. 2), N_s candidates are drawn from l with its bandwidths widened by the factor
+b_w (the paper's l'), and the candidate with the highest l(x)/g(x) is returned. Defaults are BOHB's (Falkner et al. 2018), which the paper builds on and
 does not restate: N_min = dimensions + 1, q = 15%, rho = 1/3, b_w = 3, N_s = 64.
 
 The spaces GPNAS searches are categorical, so the kernels are Aitchison-Aitken's (as BOHB's, via
@@ -39,7 +39,7 @@ from smac.scenario import Scenario
 
 from nas_core import ConfigError, Settings, setting
 
-from nas_gpnas.decoupling import config_key
+from nas_gpnas.decoupling import CategoricalDraw, config_key
 
 _RANDOM_TRIES = 1000  # draws of a random allowed (not forbidden) configuration before giving up
 BANDWIDTH_RULES = ("univariate", "multivariate")
@@ -106,6 +106,7 @@ class KDEConfigSelector(ConfigSelector):
         self._settings = settings
         self._rng = np.random.default_rng(seed)
         self._sizes = np.array([len(h.choices) for h in hyperparameters])
+        self._draw = CategoricalDraw(space)
         if np.prod(self._sizes.astype(float)) >= 2**62:
             raise ConfigError("GPNAS's kde sampler numbers the configurations of a space: this one has more than 2**62")
         # a vector's number in the mixed radix of the category counts, the first dimension leading
@@ -217,7 +218,7 @@ class KDEConfigSelector(ConfigSelector):
 
     def _random(self) -> Configuration:
         for _ in range(_RANDOM_TRIES):
-            vector = self._rng.integers(self._sizes)
+            vector = self._draw(self._rng)
             config = self._allowed(int(self._numbers(vector)), vector.astype(float))
             if config is not None:
                 config.origin = "Random Search"

@@ -65,7 +65,7 @@ def nas_configure(config: Config) -> None:
     topology = fixed_topology(options.topology, decoupling)
     spaces = {OPERATORS: decoupling.operator_space()}
     if decoupling.has_topology and topology is None:
-        spaces[TOPOLOGY] = decoupling.topology_space()
+        spaces[TOPOLOGY] = decoupling.topology_space(edge_prior=options.edge_prior or decoupling.edge_share())
     searchers = {
         name: BOHBSearcher(name, cs, settings, stable_seed(config.seed, "gpnas", name)) for name, cs in spaces.items()
     }

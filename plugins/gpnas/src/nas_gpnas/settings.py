@@ -23,5 +23,6 @@ class GPNASSettings(Settings, prefix="gpnas"):
     # Checked against --train-epochs where the budgets are made (nas_core.fidelity_budgets, as bohb's and hyperband's).
     min_epochs: int = setting(0, "smallest Hyperband budget in epochs when training (0: --train-epochs / eta^2, rounded up; --train-epochs: every child at full fidelity)", at_least=0)
     skip_dropout: float = setting(0.3, "initial dropout rate on skip connections (decreases to 0 over the budget)", at_least=0, below=1)
+    edge_prior: float = setting(0.5, "chance that a random topology draw keeps an edge (0: as often as a uniformly random architecture of the space has it, 4/5 on NB201; 0.5: every topology alike)", at_least=0, below=1)
     topology: str = setting("", "fix the topology (one 0/1 per edge) and search the operators only")
     kde: KDESettings = field(default_factory=KDESettings)
