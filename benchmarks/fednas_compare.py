@@ -226,7 +226,9 @@ def plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     datasets = list(result["accuracy"])
-    figure, axes = plt.subplots(1, len(datasets) + 1, figsize=(5 * (len(datasets) + 1), 4), squeeze=False)
+    rows = result["systems"]
+    panels = len(datasets) + bool(rows)
+    figure, axes = plt.subplots(1, panels, figsize=(5 * panels, 4), squeeze=False)
     for ax, dataset in zip(axes[0], datasets):
         partitions = list(result["accuracy"][dataset])
         for arm in ARMS:
@@ -237,9 +239,8 @@ def plot(result: dict[str, Any], path: Path) -> None:
         ax.set_xlabel("partition")
         ax.set_ylabel("test accuracy (%)")
         ax.legend(fontsize=7)
-    ax = axes[0][-1]
-    rows = result["systems"]
     if rows:
+        ax = axes[0][-1]
         ks = [r["clients"] for r in rows]
         ax.plot(ks, [r["processes"]["round_seconds_mean"] for r in rows], marker="o", label="one process per client")
         ax.plot(ks, [r["one_process"]["round_seconds_mean"] for r in rows], marker="s", label="clients in turn, one process")
