@@ -5,8 +5,8 @@
 For a choice between two variants of one method (an option's value) on held-out seeds: per
 metric (final validation and test accuracy, queries, and the best validation accuracy seen by an
 eighth, a quarter and half of a 12000 s budget), the mean per-seed difference VARIANT - BASE with
-its standard error, and the optimum's queries (median, seeds that never find it). Both files must hold one plugin set and the same
-seeds of the same benchmark and dataset.
+its standard error, and the optimum's queries (median, seeds that never find it). Both files must
+hold one plugin set and the same seeds of the same benchmark and dataset.
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ class CategoricalDraw:
     def __init__(self, space: ConfigurationSpace) -> None:
         hyperparameters = list(space.values())
         self._sizes = np.array([len(h.choices) for h in hyperparameters])
-        weighted = any(getattr(h, "weights", None) is not None for h in hyperparameters)
+        weighted = any(h.weights is not None for h in hyperparameters)
         width = int(self._sizes.max(initial=0))
         # cumulative probabilities per row, padded with 1 beyond a hyperparameter's categories
         self._cumulative = None

@@ -5,8 +5,9 @@ edge prior of D_sk). Otherwise the largest budget b with at least N_min + 2 obse
 (none: random); its observations are split by cost into the best N_{b,l} = max(N_min, q N_b) and
 the next N_{b,g} = max(N_min, N_b - N_{b,l}) (Eq. 3), one kernel density estimate is fitted to
 each (l and g, Eq. 2), N_s candidates are drawn from l with its bandwidths widened by the factor
-b_w (the paper's l'), and the candidate with the highest l(x)/g(x) is returned. Defaults are BOHB's (Falkner et al. 2018), which the paper builds on and
-does not restate: N_min = dimensions + 1, q = 15%, rho = 1/3, b_w = 3, N_s = 64.
+b_w (the paper's l'), and the candidate with the highest l(x)/g(x) is returned. Defaults are
+BOHB's (Falkner et al. 2018), which the paper builds on and does not restate: N_min = dimensions
++ 1, q = 15%, rho = 1/3, b_w = 3, N_s = 64.
 
 The spaces GPNAS searches are categorical, so the kernels are Aitchison-Aitken's (as BOHB's, via
 statsmodels): a value keeps its observed category with probability 1 - bw and takes any other with
