@@ -39,10 +39,15 @@ def retrain(
     data_dir: str | None = None,
     save: str | os.PathLike[str] | None = None,
     on_epoch: OnEpoch | None = None,
+    lr_schedule: str | None = None,
 ) -> dict[str, Any]:
-    """``on_epoch(epoch, train_loss, valid_acc)`` hears of every epoch as it ends."""
+    """``on_epoch(epoch, train_loss, valid_acc)`` hears of every epoch as it ends. ``lr_schedule``
+    (``--train-lr-schedule``'s values) replaces the study's: a search may train its candidates
+    at a constant rate and still want its answer's final training annealed."""
     best = StudyBest.read(path)
     spec = best.spec
+    if lr_schedule is not None:
+        spec = replace(spec, options={**spec.options, "train_lr_schedule": lr_schedule})
     if spec.benchmark:
         if dataset is None:
             raise ConfigError("this study searched a table: name the data to retrain on with --dataset")

@@ -109,13 +109,22 @@ def test_retrain_reports_test_accuracy(digits_study: Path, tmp_path: Path) -> No
     assert torch.export.load(str(tmp_path / "r.pt2")).module()(torch.zeros(1, 1, 8, 8)).shape == (1, 10)
 
 
+def test_retrain_can_anneal_the_learning_rate_the_study_kept_constant(digits_study: Path, tmp_path: Path) -> None:
+    constant = nas_json("retrain", str(digits_study), "--epochs", "4", "--json")
+    cosine = nas_json("retrain", str(digits_study), "--epochs", "4", "--lr-schedule", "cosine", "--json")
+    assert cosine["arch"] == constant["arch"] and cosine["train_loss"] != constant["train_loss"]
+    assert nas_json("retrain", str(digits_study), "--epochs", "4", "--lr-schedule", "constant", "--json")["train_loss"] == constant["train_loss"]
+    refused = nas("retrain", str(digits_study), "--epochs", "1", "--lr-schedule", "step")
+    assert refused.returncode == 2 and "'step' is not one of 'constant', 'cosine'" in refused.stderr
+
+
 def test_an_nb201_cell_from_the_table_retrains_on_digits(tmp_path: Path) -> None:
     db = tmp_path / "table.db"
     nas_json("search", "--plugin", "random", "--benchmark", "nb201", "--dataset", "cifar10", "--budget", "5",
              "--nb201-cells", "1", "--storage", str(db), "--json")  # fmt: skip
     missing = nas("retrain", str(db), "--epochs", "1")
     assert missing.returncode == 2 and "name the data to retrain on with --dataset" in missing.stderr  # usage
-    result = nas_json("retrain", str(db), "--epochs", "1", "--dataset", "digits", "--json")
+    result = nas_json("retrain", str(db), "--epochs", "1", "--dataset", "digits", "--lr-schedule", "cosine", "--json")
     assert result["arch"]["kind"] == "nb201" and result["test_acc"] > 0
 
 

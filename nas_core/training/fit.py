@@ -18,7 +18,7 @@ from torch import nn
 from nas_core.datasets.base import Dataset
 from nas_core.errors import TrialError
 from nas_core.training.seeding import torch_generator
-from nas_core.training.settings import TrainSettings
+from nas_core.training.settings import TrainSettings, epoch_lr
 
 EVAL_BATCH = 1024
 
@@ -89,6 +89,8 @@ def fit(model: nn.Module, data: DeviceData, settings: TrainSettings, seed: int, 
     best_state, best_valid, stale = None, -1.0, 0
     mean_loss = float("nan")
     for epoch in range(1, settings.epochs + 1):
+        for group in optimizer.param_groups:
+            group["lr"] = epoch_lr(settings, epoch)
         model.train()
         order = torch.randperm(n, generator=generator).to(data.device)
         total = torch.zeros((), device=data.device)

@@ -11,6 +11,7 @@ from rich.progress import TextColumn
 from nas_cli.progress import steps_bar
 from nas_cli.render import arch_text, plain
 from nas_core.retrain import retrain as retrain_best
+from nas_core.training import LR_SCHEDULES
 
 
 @click.command()
@@ -20,11 +21,13 @@ from nas_core.retrain import retrain as retrain_best
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the initialization and shuffles.")
 @click.option("--device", default="auto", show_default=True, help="auto, cpu, cuda or cuda:N.")
 @click.option("--data-dir", type=click.Path(file_okay=False), help="Folder with user-provided data (cifar-10-batches-py).")
+@click.option("--lr-schedule", type=click.Choice(LR_SCHEDULES),
+              help="Learning-rate schedule (default: the study's --train-lr-schedule); cosine anneals it to 0 so the result settles.")
 @click.option("--save", type=click.Path(dir_okay=False), help="Also write the retrained model (torch.export program, .pt2).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (no progress bar).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def retrain(path: str, epochs: int, dataset: str | None, seed: int, device: str, data_dir: str | None,
-            save: str | None, as_json: bool, quiet: bool) -> None:  # fmt: skip
+            lr_schedule: str | None, save: str | None, as_json: bool, quiet: bool) -> None:  # fmt: skip
     """Retrain the best architecture of the study in PATH for EPOCHS and report test accuracy."""
     loss, valid = TextColumn("loss {task.fields[loss]}"), TextColumn("valid {task.fields[valid]}")
     with steps_bar("epochs", loss, valid, quiet=as_json or quiet) as bar:
@@ -34,7 +37,7 @@ def retrain(path: str, epochs: int, dataset: str | None, seed: int, device: str,
             bar.update(task, completed=epoch, loss=f"{train_loss:.4g}", valid=f"{valid_acc:.2f}%")
 
         result = retrain_best(path, epochs, dataset=dataset, seed=seed, device=device, data_dir=data_dir, save=save,
-                              on_epoch=on_epoch)  # fmt: skip
+                              on_epoch=on_epoch, lr_schedule=lr_schedule)  # fmt: skip
         bar.update(task, total=result["epochs"])  # fewer than asked when --train-patience stopped it
     if as_json:
         click.echo(json.dumps(result, indent=2))
