@@ -105,6 +105,24 @@ def test_the_numbers_are_those_nas_retrain_prints_for_the_study_and_seed(bench: 
     assert {k: printed[k] for k in COMPUTED} == pytest.approx({k: run["retrains"][1][k] for k in COMPUTED}, rel=1e-6)
 
 
+def test_a_cosine_schedule_given_once_retrains_the_answers_and_the_random_cells_under_it(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    def bench(name: str, **options: Any) -> dict[str, Any]:
+        plan = replace(tiny_plan(tmp_path / name, methods=("evolution",), seeds=(0,), random=1, **options), retrain_epochs=3)
+        return run_retrain_bench(plan, command="nas retrain-bench ...")
+
+    constant, cosine = bench("constant"), bench("cosine", train_lr_schedule="cosine")
+    answers = [r["methods"]["evolution"]["runs"][0] for r in (constant, cosine)]
+    cells = [r["random"]["architectures"][0] for r in (constant, cosine)]
+    # one-epoch search trials train at the full rate either way: the same answer, retrained differently
+    assert answers[0]["answer"] == answers[1]["answer"] and cells[0]["arch"] == cells[1]["arch"]
+    for pair in (answers, cells):
+        assert [r["train_loss"] for r in pair[0]["retrains"]] != [r["train_loss"] for r in pair[1]["retrains"]]
+    printed = nas_json("retrain", answers[1]["study"], "--epochs", "3", "--seed", "1", "--device", "cpu", "--json")
+    assert printed["train_loss"] == pytest.approx(answers[1]["retrains"][1]["train_loss"], rel=1e-6)
+
+
 def test_a_second_run_of_the_same_plan_runs_nothing(bench: Any) -> None:
     plan, results, _ = bench
     before = files_in(plan.folder)
