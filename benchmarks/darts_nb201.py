@@ -142,18 +142,23 @@ def plot(dataset: str, entry: dict[str, Any], output: Path) -> None:
     plt.close(fig)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def protocol_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments this script shares with those that retrain its cells again."""
     parser.add_argument("--datasets", nargs="+", default=["digits", "mnist1d"])
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
+    parser.add_argument("--retrain-seeds", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=1, help="searches and retrainings in parallel (processes)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    protocol_arguments(parser)
     parser.add_argument("--seed", type=int, default=0, help="first search seed; also draws the random cells")
     parser.add_argument("--seeds", type=int, default=5, help="search seeds per method")
     parser.add_argument("--epochs", type=int, default=50, help="supernet epochs (DARTS: 50)")
     parser.add_argument("--schedule", default="cpu", choices=("cpu", "paper"), help="--darts-schedule of the searches")
     parser.add_argument("--random-cells", type=int, default=20)
-    parser.add_argument("--retrain-epochs", type=int, default=20, help="the core's default --train-epochs")
-    parser.add_argument("--retrain-seeds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1, help="searches and retrainings in parallel (processes)")
     parser.add_argument("--runs", type=Path, default=RUNS, help="where the studies and the retrain-bench logs live")
     parser.add_argument("--output-dir", type=Path, default=RESULTS, help="darts_nb201_<dataset>.json and .png go here")
     args = parser.parse_args()

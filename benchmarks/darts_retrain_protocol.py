@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from darts_nb201 import METHODS, RESULTS
+from darts_nb201 import RESULTS, protocol_arguments
 
 RUNS = ROOT / "runs" / "darts_retrain_protocol"
 
@@ -186,12 +186,8 @@ def plot(result: dict[str, Any], output: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--datasets", nargs="+", default=["digits", "mnist1d"])
-    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    protocol_arguments(parser)
     parser.add_argument("--schedule", default="cosine", help="--train-lr-schedule of the retrainings")
-    parser.add_argument("--retrain-epochs", type=int, default=20, help="as darts_nb201.py retrained")
-    parser.add_argument("--retrain-seeds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1, help="retrainings in parallel (processes)")
     parser.add_argument("--data-dir", default=os.environ.get("NAS_DATA_DIR"))
     parser.add_argument("--runs", type=Path, default=RUNS)
     args = parser.parse_args()
