@@ -18,6 +18,17 @@ def test_nb201_takes_the_argmax_of_every_edge_none_included() -> None:
     assert derive_nb201(weights, NB201_OPS) == NB201Cell(tuple(chosen))
 
 
+def test_nb201_without_none_takes_the_strongest_other_op_where_none_wins() -> None:
+    weights = torch.full((6, 5), 0.1)
+    weights[:, NB201_OPS.index("none")] = 0.5
+    runners_up = ["skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3", "nor_conv_3x3", "skip_connect"]
+    for edge, op in enumerate(runners_up):
+        weights[edge, NB201_OPS.index(op)] = 0.3
+    weights[5, NB201_OPS.index("nor_conv_1x1")] = 0.6  # stronger than none: chosen either way
+    assert derive_nb201(weights, NB201_OPS) == NB201Cell(("none",) * 5 + ("nor_conv_1x1",))
+    assert derive_nb201(weights, NB201_OPS, none=False) == NB201Cell((*runners_up[:5], "nor_conv_1x1"))
+
+
 def test_darts_keeps_the_two_strongest_inputs_per_node_ignoring_none() -> None:
     weights = torch.full((14, 8), 0.05)
     weights[:, DARTS_OPS.index("none")] = 0.9  # the strongest everywhere, never chosen

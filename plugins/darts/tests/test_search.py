@@ -87,6 +87,25 @@ def test_a_cell_cut_off_by_none_counts_as_collapsed(digits_data) -> None:
     assert not health.cut_off and not health.collapsed
 
 
+def test_deriving_without_none_changes_the_answers_not_the_search(digits_data) -> None:
+    """The rule only reads the alphas: both searches train alike and derive alike but for none."""
+    from dataclasses import replace
+
+    searches = [_search(digits_data), _search(digits_data)]
+    searches[1].settings = replace(searches[1].settings, derive_none=False)
+    with torch.no_grad():
+        for search in searches:  # none strongest on every edge but 2 -> 3
+            search.supernet.alphas.alpha["normal"][:, NB201_OPS.index("none")] = 3.0
+            search.supernet.alphas.alpha["normal"][5, NB201_OPS.index("nor_conv_1x1")] = 5.0
+    reports = [search.run_epoch() for search in searches]
+    trained = ("valid_acc", "search_valid_acc", "train_acc", "train_loss")
+    assert [{k: r.metrics()[k] for k in trained} for r in reports] == [{k: reports[0].metrics()[k] for k in trained}] * 2
+    assert torch.equal(*(s.supernet.alphas.alpha["normal"] for s in searches))
+    assert "none" in reports[0].derived.ops and "none" not in reports[1].derived.ops
+    assert reports[0].health.cut_off and not reports[1].health.cut_off
+    assert reports[1].derived == searches[1].supernet.derive(none=False)
+
+
 def test_the_cpu_schedule_scales_the_alpha_rate_to_darts_alpha_travel_and_shrinks_the_supernet(digits_data) -> None:
     """digits: 538 weight samples make 9 alpha steps an epoch (the last batch holds 26)."""
     settings = SearchSettings(epochs=10, supernet_channels=2, supernet_cells=1)

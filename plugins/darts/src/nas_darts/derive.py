@@ -11,9 +11,12 @@ from nas_core import NB201Cell
 from nas_darts.genotype import INPUTS, STEPS, CellEdges, DartsGenotype
 
 
-def derive_nb201(weights: torch.Tensor, ops: Sequence[str]) -> NB201Cell:
-    """The strongest op of every edge, ``none`` included (as NB201 derives DARTS' cells)."""
-    return NB201Cell(tuple(ops[int(i)] for i in weights.argmax(dim=-1)))
+def derive_nb201(weights: torch.Tensor, ops: Sequence[str], none: bool = True) -> NB201Cell:
+    """The strongest op of every edge: ``none`` included (as NB201 derives DARTS' cells), or with
+    ``none=False`` the strongest other op (as DARTS derives its own cells), so that no derived
+    cell is cut off from its input."""
+    usable = [i for i, op in enumerate(ops) if none or op != "none"]
+    return NB201Cell(tuple(ops[usable[int(i)]] for i in weights[:, usable].argmax(dim=-1)))
 
 
 def derive_darts_cell(weights: torch.Tensor, ops: Sequence[str]) -> CellEdges:

@@ -62,7 +62,7 @@ class DifferentiableSearch:
 
     @hookimpl
     def nas_propose(self, study: StudyView, space: SearchSpace, n: int) -> list[Candidate]:
-        arch = self.search.supernet.derive()
+        arch = self.search.derive()
         return [Candidate(arch, fidelity=self.search.epoch + 1, origin=f"darts:{self.method}")]
 
     @hookimpl
@@ -103,7 +103,7 @@ class DifferentiableSearch:
             if best is not None:
                 return space.decode(best.result.info["derived"])
             log.warning("darts: no epoch derived cells of %d parametric ops; the answer is the last epoch's cell", size)
-        return self.search.supernet.derive()
+        return self.search.derive()
 
     @hookimpl
     def nas_budget(self, study: StudyView) -> BudgetStatus:

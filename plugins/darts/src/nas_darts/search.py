@@ -121,13 +121,17 @@ class SupernetSearch:
             supernet = build_supernet(supernet_space(space, settings), data.dataset.input_shape, data.dataset.num_classes)
         return cls(supernet, data, settings, seed)
 
+    def derive(self) -> Architecture:
+        """The architecture the alphas stand for, by the settings' derivation rule."""
+        return self.supernet.derive(none=self.settings.derive_none)
+
     # -- one epoch ---------------------------------------------------------------------------------
     def run_epoch(self) -> EpochReport:
         started = time.perf_counter()
         trained = self.train_epoch()
         search_loss, search_acc = self.evaluate(*self.split.alpha_data)
         _, valid_acc = self.evaluate(self.data.x_valid, self.data.y_valid)
-        derived = self.supernet.derive()
+        derived = self.derive()
         return EpochReport(
             epoch=self.epoch,
             lr=trained.lr,

@@ -40,6 +40,7 @@ class SearchSettings(Settings, prefix="darts"):
     train_portion: float = setting(0.5, "share of the training split that trains weights; the rest trains alphas (DARTS: 0.5)", above=0, below=1)
     milenas_lambda: float = setting(1.0, "MiLeNAS: alpha descends L_train + lambda * L_val (MiLeNAS: 1)", at_least=0)  # He et al. 2020
     size_ops: int = setting(0, "MiLeNAS model-size-based search: answer the best-validated epoch whose derived cells have this many parametric ops (0: off)", at_least=0)
+    derive_none: bool = setting(True, "NB201: an edge's derived op may be none (NB201's rule); false: its strongest other op, as DARTS derives its own cells, so no answer is cut off from its input")
     size_stop: bool = setting(False, "MiLeNAS early stopping: end the search at the first epoch whose derived cells have at least --darts-size-ops parametric ops")
 
     def __post_init__(self) -> None:

@@ -70,8 +70,9 @@ class Supernet(nn.Module, ABC):
         return list(self.alphas.parameters())
 
     @abstractmethod
-    def derive(self) -> Architecture:
-        """The discrete architecture the current alphas stand for."""
+    def derive(self, none: bool = True) -> Architecture:
+        """The discrete architecture the current alphas stand for; ``none=False`` never picks
+        ``none`` for an edge (a DARTS cell never does: its derivation drops ``none`` always)."""
 
     @abstractmethod
     def cell_ops(self, arch: Architecture) -> dict[str, tuple[str, ...]]:
@@ -125,8 +126,8 @@ class NB201Supernet(Supernet):
             x = layer(x, weights, self.pick_paths) if isinstance(layer, NB201SearchCell) else layer(x)
         return self.head(x)
 
-    def derive(self) -> NB201Cell:
-        return derive_nb201(self.alphas.probabilities()["normal"], NB201_OPS)
+    def derive(self, none: bool = True) -> NB201Cell:
+        return derive_nb201(self.alphas.probabilities()["normal"], NB201_OPS, none)
 
     def cell_ops(self, arch: Architecture) -> dict[str, tuple[str, ...]]:
         assert isinstance(arch, NB201Cell)
@@ -185,7 +186,7 @@ class DartsSupernet(Supernet):
             s0, s1 = s1, cell(s0, s1, reduce if reduction else normal, self.pick_paths)
         return self.head(s1)
 
-    def derive(self) -> DartsGenotype:
+    def derive(self, none: bool = True) -> DartsGenotype:
         weights = self.alphas.probabilities()
         return derive_darts(weights["normal"], weights["reduce"], DARTS_OPS)
 

@@ -38,14 +38,15 @@ class GlobalModel:
         return self.trainer.accuracy(self.data.x_test, self.data.y_test)
 
     def derive(self) -> Architecture:
-        assert self.supernet is not None
-        return self.supernet.derive()
+        """The global alphas' cell, by the local search settings' rule (``--darts-derive-none``)."""
+        assert isinstance(self.trainer, LocalSearch)
+        return self.trainer.search.derive()
 
     def search_view(self) -> tuple[Architecture, dict[str, float], dict[str, Any]]:
         """The derived cell, the collapse watch's metrics (alpha entropy, skip share, ...) and the
         alphas' softmax per cell type."""
         supernet = self.supernet
         assert supernet is not None
-        derived = supernet.derive()
+        derived = self.derive()
         alphas = {cell: p.tolist() for cell, p in supernet.alphas.probabilities().items()}
         return derived, cell_health(supernet, derived).metrics(), alphas
