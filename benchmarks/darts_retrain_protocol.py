@@ -72,6 +72,24 @@ def read_log(path: Path) -> dict[tuple[str, int, int, str], float]:
     return done
 
 
+def retrained(dataset: str, archs: list[str], args: argparse.Namespace, log: Path) -> dict[str, list[float]]:
+    """Every architecture's test accuracies over retraining seeds 0..N-1 under ``args.schedule``:
+    those in ``log`` read back, the others trained in ``args.jobs`` processes and appended to it."""
+    done = read_log(log)
+    key = lambda arch, seed: (arch, seed, args.retrain_epochs, args.schedule)
+    todo = [(a, s) for a in archs for s in range(args.retrain_seeds) if key(a, s) not in done]
+    print(f"{dataset}: {len(todo)} of {len(archs) * args.retrain_seeds} retrainings to run", flush=True)
+    with ProcessPoolExecutor(args.jobs) as pool, log.open("a") as out:
+        futures = [pool.submit(retrain_one, dataset, a, s, args.retrain_epochs, args.schedule, args.data_dir) for a, s in todo]
+        for i, future in enumerate(as_completed(futures), 1):
+            r = future.result()
+            out.write(json.dumps(r) + "\n")
+            out.flush()
+            done[key(r["arch_str"], r["seed"])] = r["test_acc"]
+            print(f"  {i}/{len(todo)} seed {r['seed']} {r['test_acc']:.1f} ({r['seconds']:.0f} s) {r['arch_str']}", flush=True)
+    return {a: [done[key(a, s)] for s in range(args.retrain_seeds)] for a in archs}
+
+
 def split_half(per_cell: list[list[float]]) -> float | None:
     """Spearman rank correlation, across cells, of the first retraining seed with the mean of the
     others: how well one retraining orders cells as the rest do (ranks, so one very bad cell
@@ -117,19 +135,7 @@ def earlier_accuracies(report: dict[str, Any], answers: dict[str, list[str]]) ->
 def run_dataset(dataset: str, args: argparse.Namespace) -> dict[str, Any]:
     report, answers, cells = recorded(dataset, args.methods)
     archs = list(dict.fromkeys([*(a for archs in answers.values() for a in archs), *cells]))
-    log = args.runs / f"{dataset}.jsonl"
-    done = read_log(log)
-    todo = [(a, s) for a in archs for s in range(args.retrain_seeds) if (a, s, args.retrain_epochs, args.schedule) not in done]
-    print(f"{dataset}: {len(todo)} of {len(archs) * args.retrain_seeds} retrainings to run", flush=True)
-    with ProcessPoolExecutor(args.jobs) as pool, log.open("a") as out:
-        futures = [pool.submit(retrain_one, dataset, a, s, args.retrain_epochs, args.schedule, args.data_dir) for a, s in todo]
-        for i, future in enumerate(as_completed(futures), 1):
-            r = future.result()
-            out.write(json.dumps(r) + "\n")
-            out.flush()
-            done[(r["arch_str"], r["seed"], r["epochs"], r["schedule"])] = r["test_acc"]
-            print(f"  {i}/{len(todo)} seed {r['seed']} {r['test_acc']:.1f} ({r['seconds']:.0f} s) {r['arch_str']}", flush=True)
-    new = {a: [done[(a, s, args.retrain_epochs, args.schedule)] for s in range(args.retrain_seeds)] for a in archs}
+    new = retrained(dataset, archs, args, args.runs / f"{dataset}.jsonl")
     return {
         "command": "NAS_DATA_DIR=... python benchmarks/darts_retrain_protocol.py " + " ".join(sys.argv[1:]),
         "dataset": dataset,
