@@ -27,6 +27,8 @@ TINY_FLAGS = ("--nb201-channels", "4", "--nb201-cells", "1", "--train-epochs", "
 DARTS = "darts1=darts --darts-method first-order --darts-batch-size 256"
 # what a retraining computes; its seconds and latency are measured, so they differ run to run
 COMPUTED = ("test_acc", "valid_acc", "train_loss", "params", "flops", "epochs")
+ACCURACIES = ("test_acc", "valid_acc")
+ONE_DIGITS_SAMPLE = 100 / 360  # percent: digits' validation and test splits hold 360 images each
 
 
 def tiny_plan(folder: Path, methods: tuple[str, ...] = (DARTS, "evolution"), seeds: tuple[int, ...] = (0, 1), random: int = 2,
@@ -50,6 +52,16 @@ def tiny_plan(folder: Path, methods: tuple[str, ...] = (DARTS, "evolution"), see
 
 def computed(retrains: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: r[k] for k in ("seed", *COMPUTED)} for r in retrains]
+
+
+def assert_same_training(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """Equal up to float summation order: another process may run torch on another number of
+    threads, which moves the loss in its last digits and can flip one near-tied prediction of a
+    one-epoch network (measured: 12.78 against 12.50 % validation accuracy)."""
+    rest = [k for k in theirs if k not in ACCURACIES]
+    assert {k: ours[k] for k in rest} == pytest.approx({k: theirs[k] for k in rest}, rel=1e-6)
+    for k in ACCURACIES:
+        assert ours[k] == pytest.approx(theirs[k], abs=ONE_DIGITS_SAMPLE + 1e-9)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
@@ -101,8 +113,7 @@ def test_the_numbers_are_those_nas_retrain_prints_for_the_study_and_seed(bench: 
     run = results["methods"]["evolution"]["runs"][1]
     printed = nas_json("retrain", run["study"], "--epochs", "1", "--seed", "1", "--device", "cpu", "--json")
     assert printed["arch"] == run["answer"]
-    # equal up to float summation order: torch reduces in another order with another thread count
-    assert {k: printed[k] for k in COMPUTED} == pytest.approx({k: run["retrains"][1][k] for k in COMPUTED}, rel=1e-6)
+    assert_same_training({k: printed[k] for k in COMPUTED}, {k: run["retrains"][1][k] for k in COMPUTED})
 
 
 def test_a_cosine_schedule_given_once_retrains_the_answers_and_the_random_cells_under_it(tmp_path: Path) -> None:
@@ -178,9 +189,11 @@ def test_the_command_in_worker_processes_gives_the_same_numbers_and_a_table(benc
         mine, theirs = results["methods"][label]["runs"][0], whole["methods"][label]["runs"][1]
         assert mine["answer"] == theirs["answer"]
         for ours, whole_run in zip(computed(mine["retrains"]), computed(theirs["retrains"]), strict=True):
-            assert ours == pytest.approx(whole_run, rel=1e-6)  # worker processes may run other torch thread counts
+            assert_same_training(ours, whole_run)
     mine, theirs = results["random"]["architectures"][0], whole["random"]["architectures"][0]
-    assert mine["arch"] == theirs["arch"] and computed(mine["retrains"]) == computed(theirs["retrains"])
+    assert mine["arch"] == theirs["arch"]
+    for ours, whole_run in zip(computed(mine["retrains"]), computed(theirs["retrains"]), strict=True):
+        assert_same_training(ours, whole_run)
     plotted = nas("plot", str(output), "-o", str(tmp_path / "retrain.png"))
     assert plotted.returncode == 0 and (tmp_path / "retrain.png").stat().st_size > 0, plotted.stderr
     shutil.rmtree(tmp_path / "out.runs")
