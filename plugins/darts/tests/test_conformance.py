@@ -31,4 +31,6 @@ class TestDarts(PluginConformance):
         "darts_size_ops": -1,
         "darts_paths": 1,
         "darts_size_stop": True,  # without --darts-size-ops
+        "darts_select": "gradient",
+        "darts_select_tune_epochs": -1,
     }

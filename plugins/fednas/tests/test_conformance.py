@@ -30,4 +30,5 @@ class TestFedNAS(PluginConformance):
         "fednas_fixed_arch": "|not_an_op~0|+|none~0|none~1|+|none~0|none~1|none~2|",
         "darts_method": "third-order",
         "darts_size_ops": 4,
+        "darts_select": "perturbation",
     }

@@ -18,4 +18,8 @@ METHODS: tuple[str, ...] = ("first-order", "second-order", "milenas")
 # Alpha learning rate and supernet size: fitted to the run (the default), or DARTS' CIFAR-10 values.
 SCHEDULES: tuple[str, ...] = ("cpu", "paper")
 
-__all__ = ["DARTS_OPS", "METHODS", "NB201_OPS", "PARAMETER_FREE", "SCHEDULES"]
+# How the answer is read from the searched supernet: the largest alpha per edge (DARTS), or the op
+# whose removal costs the supernet most accuracy (perturbation-based selection, DARTS-PT).
+SELECTIONS: tuple[str, ...] = ("alphas", "perturbation")
+
+__all__ = ["DARTS_OPS", "METHODS", "NB201_OPS", "PARAMETER_FREE", "SCHEDULES", "SELECTIONS"]

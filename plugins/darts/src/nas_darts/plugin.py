@@ -16,9 +16,10 @@ How the method maps onto the hooks:
   smaller ``--budget`` (trials = epochs, or time) stops it earlier, and so does MiLeNAS' early
   stopping (``--darts-size-stop``) once the derived cells reach ``--darts-size-ops``.
 
-- ``nas_answer``: the architecture derived after the last epoch, which ``nas show``, ``nas export``,
-  ``nas retrain`` and ``nas draw`` use; the study's best trial is the epoch whose supernet
-  validated best, which need not derive the same cell. With ``--darts-size-ops N`` (MiLeNAS'
+- ``nas_answer``: the architecture derived after the last epoch (or, with ``--darts-select
+  perturbation``, selected from the last supernet by what removing each op costs it), which
+  ``nas show``, ``nas export``, ``nas retrain`` and ``nas draw`` use; the study's best trial is
+  the epoch whose supernet validated best, which need not derive the same cell. With ``--darts-size-ops N`` (MiLeNAS'
   model-size-based search) it is the cell derived after the best-validated epoch of size N.
 """
 
@@ -28,7 +29,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Mapping
 
 from nas_core import (
-    Architecture, BudgetStatus, Candidate, Config, ConfigError, OptionGroup, Result,
+    Architecture, BudgetStatus, Candidate, Config, ConfigError, NB201Space, OptionGroup, Result,
     SearchSpace, Status, StudyView, declare, from_options, hookimpl, answered_by_another_plugin,
 )
 
@@ -103,7 +104,7 @@ class DifferentiableSearch:
             if best is not None:
                 return space.decode(best.result.info["derived"])
             log.warning("darts: no epoch derived cells of %d parametric ops; the answer is the last epoch's cell", size)
-        return self.search.derive()
+        return self.search.select()
 
     @hookimpl
     def nas_budget(self, study: StudyView) -> BudgetStatus:
@@ -136,6 +137,8 @@ def nas_configure(config: Config) -> None:
             f"darts searches cells for images or 1-D signals; --dataset {config.dataset.name} has inputs of shape {shape}"
         )
     settings = from_options(SearchSettings, config.options)
+    if settings.select == "perturbation" and not isinstance(config.space, NB201Space):
+        raise ConfigError(f"--darts-select perturbation chooses NB201 cells (--space nb201); --space {config.space.name} is selected by its alphas")
     from nas_core import device_data
 
     from nas_darts.search import SupernetSearch

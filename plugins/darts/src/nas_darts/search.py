@@ -125,6 +125,24 @@ class SupernetSearch:
         """The architecture the alphas stand for, by the settings' derivation rule."""
         return self.supernet.derive(none=self.settings.derive_none)
 
+    def select(self) -> Architecture:
+        """The search's answer by the settings' selection: the alphas' cell, or the cell that
+        perturbation-based selection reads from a copy of the supernet (the search is untouched)."""
+        if self.settings.select == "perturbation":
+            from nas_darts.perturbation import select_by_perturbation
+
+            return select_by_perturbation(self.fork(), self.settings.select_tune_epochs, none=self.settings.derive_none)
+        return self.derive()
+
+    def fork(self) -> SupernetSearch:
+        """A copy of the search to change freely: the supernet copied, the batch generator at the
+        same state, fresh optimizers, all paths computed."""
+        forked = SupernetSearch(copy.deepcopy(self.supernet), self.data, self.settings, seed=0)
+        forked.generator.set_state(self.generator.get_state())
+        forked.supernet.sample_paths(0, forked.generator)
+        forked.epoch = self.epoch
+        return forked
+
     # -- one epoch ---------------------------------------------------------------------------------
     def run_epoch(self) -> EpochReport:
         started = time.perf_counter()
@@ -183,19 +201,33 @@ class SupernetSearch:
         """One search step (the supernet in training mode): an Adam step of the alphas with the
         architecture gradient on ``valid`` (and ``train``), then an SGD step of the weights on
         ``train`` at learning rate ``lr``. Returns the weight step's loss and logits, detached."""
-        alphas, weights = self.supernet.arch_parameters(), self.supernet.weights()
+        alphas = self.supernet.arch_parameters()
         for alpha, grad in zip(alphas, self.gradient(self.supernet, self.criterion, train, valid, lr)):
             alpha.grad = grad
         self.alpha_optimizer.step()
+        return self.weight_step(train, lr)
+
+    def weight_step(self, train: Batch, lr: float) -> tuple[torch.Tensor, torch.Tensor]:
+        """An SGD step of the weights on ``train`` at learning rate ``lr`` (gradients clipped);
+        the loss and logits, detached."""
         for group in self.w_optimizer.param_groups:
             group["lr"] = lr
         self.w_optimizer.zero_grad(set_to_none=True)
         logits = self.supernet(train[0])
         loss = self.criterion(logits, train[1])
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(weights, self.settings.grad_clip)
+        torch.nn.utils.clip_grad_norm_(self.supernet.weights(), self.settings.grad_clip)
         self.w_optimizer.step()
         return loss.detach(), logits.detach()
+
+    def train_weights(self, lr: float) -> None:
+        """One pass over the weight data with weight steps only (the alphas, or the fixed mixing
+        that replaces them, stay as they are)."""
+        x_w, y_w = self.split.w_data
+        self.supernet.train()
+        for batch in epoch_batches(len(x_w), self.settings.batch_size, self.generator):
+            batch = batch.to(self.data.device)
+            self.weight_step((x_w[batch], y_w[batch]), lr)
 
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:

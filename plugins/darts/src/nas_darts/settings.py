@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from nas_core import ConfigError, Settings, cosine_lr, setting
 
-from nas_darts.names import METHODS, SCHEDULES
+from nas_darts.names import METHODS, SCHEDULES, SELECTIONS
 
 # DARTS on CIFAR-10 (A.1.1): 25,000 alpha samples / batch 64 = 391 alpha steps per epoch, 50 epochs.
 PAPER_ALPHA_STEPS = 391 * 50
@@ -42,6 +42,8 @@ class SearchSettings(Settings, prefix="darts"):
     size_ops: int = setting(0, "MiLeNAS model-size-based search: answer the best-validated epoch whose derived cells have this many parametric ops (0: off)", at_least=0)
     derive_none: bool = setting(True, "NB201: an edge's derived op may be none (NB201's rule); false: its strongest other op, as DARTS derives its own cells, so no answer is cut off from its input")
     size_stop: bool = setting(False, "MiLeNAS early stopping: end the search at the first epoch whose derived cells have at least --darts-size-ops parametric ops")
+    select: str = setting("alphas", "NB201: how the answer is read from the searched supernet: every edge's largest alpha, or perturbation (DARTS-PT: the op whose removal costs the supernet most accuracy on the alpha data); the epochs' derived cells are always the alphas'", choices=SELECTIONS)
+    select_tune_epochs: int = setting(1, "perturbation selection: epochs the supernet's weights train after each edge is fixed to its op, before the next edge is judged", at_least=0)
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -49,6 +51,8 @@ class SearchSettings(Settings, prefix="darts"):
             raise ConfigError("--darts-paths needs a first-order gradient (first-order or milenas): second order's finite difference compares two forwards, which would sample different paths")
         if self.size_stop and self.size_ops == 0:
             raise ConfigError("--darts-size-stop needs the model size to stop at: give --darts-size-ops N (N > 0)")
+        if self.select == "perturbation" and self.size_ops:
+            raise ConfigError("--darts-select perturbation reads the answer from the last supernet; --darts-size-ops answers an earlier epoch's cell: give one of them")
 
     def lr(self, epoch: int) -> float:
         """Weight learning rate of 1-based ``epoch``: cosine from ``w_lr`` (epoch 1) towards ``w_lr_min``."""

@@ -46,6 +46,18 @@ class Supernet(nn.Module, ABC):
     alphas: ArchitectureParameters
     paths: int = 0  # sampled-paths mode: candidates computed per edge and training batch (0: all)
     path_generator: torch.Generator | None = None
+    # Mixing weights that replace softmax(alpha) of a cell type (perturbation-based selection
+    # removes one op of an edge, or fixes an edge to its chosen op); empty during a search.
+    fixed_mixing: dict[str, torch.Tensor]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fixed_mixing = {}
+
+    def mixing(self, cell: str) -> torch.Tensor:
+        """The mixing weights of one cell type's edges in this forward."""
+        fixed = self.fixed_mixing.get(cell)
+        return self.alphas.weights(cell) if fixed is None else fixed
 
     def sample_paths(self, k: int, generator: torch.Generator) -> None:
         """Sampled-paths mode (ProxylessNAS, k = 2): in training mode every edge computes only k
@@ -120,7 +132,7 @@ class NB201Supernet(Supernet):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        weights = self.alphas.weights("normal")
+        weights = self.mixing("normal")
         x = self.stem(x)
         for layer in self.layers:
             x = layer(x, weights, self.pick_paths) if isinstance(layer, NB201SearchCell) else layer(x)
@@ -180,7 +192,7 @@ class DartsSupernet(Supernet):
         self.head = make_head(plans[-1].output_channels, num_classes)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        normal, reduce = self.alphas.weights("normal"), self.alphas.weights("reduce")
+        normal, reduce = self.mixing("normal"), self.mixing("reduce")
         s0 = s1 = self.stem(x)
         for cell, reduction in zip(self.cells, self.reductions):
             s0, s1 = s1, cell(s0, s1, reduce if reduction else normal, self.pick_paths)

@@ -35,6 +35,8 @@ class LocalSearchSettings(SearchSettings):
                 "--darts-size-ops and --darts-size-stop choose the darts strategy's answer; fednas answers the "
                 "cell derived from the global alphas after the last round"
             )
+        if self.select != "alphas":
+            raise ConfigError("--darts-select perturbation needs data at the server, which FedNAS' server never holds: its answer is the global alphas' cell")
 
 
 @dataclass(frozen=True)
