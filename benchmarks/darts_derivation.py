@@ -21,8 +21,8 @@ in darts_nb201_<dataset>.json (`--recorded METHOD`), whose trajectories keep the
         --studies runs/derive_heldout/milenas_s*.db -o benchmarks/results/darts_derivation_heldout_mnist1d.json
     NAS_DATA_DIR=/work/shared/data python benchmarks/darts_derivation.py --dataset mnist1d --rules nb201 perturbation \\
         --studies runs/derive_heldout/milenas_s*.db -o benchmarks/results/darts_selection_heldout_mnist1d.json
-    # the reported seeds, once chosen
-    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_derivation.py --dataset mnist1d --recorded milenas \\
+    # the reported seeds, once chosen, among the random cells (--random)
+    NAS_DATA_DIR=/work/shared/data python benchmarks/darts_derivation.py --dataset mnist1d --recorded milenas --random \\
         -o benchmarks/results/darts_derivation_mnist1d.json
 """
 
@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from darts_nb201 import RESULTS, read_study
-from darts_retrain_protocol import RUNS, retrained
+from darts_retrain_protocol import RUNS, protocol_summary, recorded, retrained
 
 # short name -> (the rule's label in the report, the --darts-* settings that select by it)
 RULES: dict[str, tuple[str, dict[str, Any]]] = {
@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--rules", nargs="+", choices=list(RULES), default=list(ALPHA_RULES),
                         help="the rules to compare; the first is the reference of the paired differences")
     parser.add_argument("--select-tune-epochs", type=int, default=1, help="perturbation: --darts-select-tune-epochs")
+    parser.add_argument("--random", action="store_true",
+                        help="place each rule's answers among darts_nb201's 20 random cells, retrained the same way (from the shared log)")
     parser.add_argument("--retrain-epochs", type=int, default=20)
     parser.add_argument("--retrain-seeds", type=int, default=3)
     parser.add_argument("--schedule", default="cosine")
@@ -118,6 +120,8 @@ def main() -> None:
     runs = searches(args)
     labels = [RULES[r][0] for r in args.rules]
     cells = list(dict.fromkeys(c for run in runs for c in run["cells"].values()))
+    random_cells = recorded(args.dataset, [])[2] if args.random else []
+    cells += [c for c in random_cells if c not in cells]
     RUNS.mkdir(parents=True, exist_ok=True)
     accuracies = retrained(args.dataset, cells, args, RUNS / f"{args.dataset}.jsonl")
     for run in runs:
@@ -138,10 +142,15 @@ def main() -> None:
         },
         "searches_whose_answer_differs": {rule: sum(run["cells"][rule] != run["cells"][reference] for run in runs) for rule in others},
     }
+    if random_cells:
+        answers = {rule: [run["cells"][rule] for run in runs] for rule in labels}
+        result["against_random"] = protocol_summary(answers, random_cells, accuracies)
     args.output.write_text(json.dumps(result, indent=1))
     for run in runs:
         print(run["search"], {rule: round(r["mean"], 2) for rule, r in run["retrained"].items()})
     print("mean per rule", result["mean_per_rule"], f"minus {reference}", result["minus_reference"])
+    for rule, standing in result.get("against_random", {}).get("methods", {}).items():
+        print(rule, "beats", standing["random_beaten"], "random cells; above their 75th percentile:", standing["above_random_p75"])
     print("wrote", args.output)
 
 
