@@ -43,6 +43,7 @@ from nas_core.registry import DatasetRequest, Registry
 from nas_core.pareto import pareto_mask
 from nas_core.report import summarize
 from nas_core.launch import search
+from nas_core.preparation import Prepared, prepare
 from nas_core.recorded import Study, load_study
 from nas_core.retrain import retrain
 from nas_core.session import Session, open_session
@@ -151,6 +152,7 @@ __all__ = [
     "Benchmark", "TableBenchmark", "Optimum", "load_benchmark",
     # running searches, reading studies
     "search", "load_study", "Study", "TrialTable", "RunSpec", "Budget", "open_session", "Session", "summarize", "retrain",
+    "prepare", "Prepared",  # a run spec's plugins, resolved options, space and data, without running it
     # nas bench results and Pareto fronts, as nas plot draws them
     "regret_bands", "RegretBand", "pareto_mask",
     # an exported model run on raw rows or samples

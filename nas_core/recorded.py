@@ -112,6 +112,19 @@ class Study:
         finally:
             storage.close()
 
+    def plugin_states(self) -> dict[str, Any]:
+        """Every plugin's state as the search stored it with its last trial, by state name
+        (``"<plugin>.<Class>"``), read from the file now: what ``--resume`` would continue from,
+        so a plugin can rebuild its search (DARTS' searched supernet) to ask it more. A study kept
+        in memory stores no states."""
+        if self.path is None:
+            return {}
+        storage = StudyStorage.open(self.path, writer=False)
+        try:
+            return storage.states()
+        finally:
+            storage.close()
+
     @cached_property
     def space(self) -> SearchSpace:
         """The searched space, which decodes the study's architectures (built, for a study file,

@@ -67,6 +67,17 @@ def test_resume_continues_the_study(tmp_path: Path) -> None:
     assert [t.trial_id for t in study.trials] == list(range(25))
 
 
+def test_a_study_gives_its_plugins_stored_states_and_its_spec_prepares_again(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    nas_core.search("evolution", **NB201, budget=12, seed=1, evolution_population=6, storage=db)
+    study = nas_core.load_study(db)
+    states = study.plugin_states()
+    assert set(states) == {"evolution.RegularizedEvolution"} and len(states["evolution.RegularizedEvolution"]["population"]) == 6
+    assert nas_core.search("evolution", **NB201, budget=3, storage=":memory:").plugin_states() == {}
+    prepared = nas_core.prepare(study.spec)
+    assert prepared.space.name == study.space.name and prepared.options["evolution_population"] == 6
+
+
 def test_what_nas_search_warns_of_is_a_user_warning() -> None:
     with pytest.warns(UserWarning, match=r"^plans' warm-up \(6 trials\) takes 60% of --budget 10"):
         study = nas_core.search(["random", "nastest_plugins.plans"], **NB201, budget=10, storage=":memory:")

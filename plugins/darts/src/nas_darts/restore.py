@@ -11,12 +11,7 @@ import os
 from dataclasses import replace
 from typing import Any
 
-from nas_core import ConfigError
-from nas_core.preparation import prepare
-from nas_core.recorded import Study
-from nas_core.settings import from_options
-from nas_core.storage import StudyStorage
-from nas_core.training.device import device_data
+from nas_core import ConfigError, device_data, from_options, load_study, prepare
 
 from nas_darts.search import SupernetSearch
 from nas_darts.settings import SearchSettings
@@ -29,13 +24,9 @@ def restored_search(
 ) -> SupernetSearch:
     """The search of study file ``path`` at its last recorded epoch, on the data it searched.
     ``settings`` replace the study's ``--darts-*`` values (e.g. ``select="perturbation"``)."""
-    storage = StudyStorage.open(path, writer=False)
-    try:
-        spec = Study.read(storage).spec
-        states = storage.states()
-    finally:
-        storage.close()
-    found = [state for name, state in states.items() if name.endswith(STATE_SUFFIX)]
+    study = load_study(path)
+    spec = study.spec
+    found = [state for name, state in study.plugin_states().items() if name.endswith(STATE_SUFFIX)]
     if len(found) != 1:
         raise ConfigError(f"{os.fspath(path)} holds {len(found)} darts searches, not one: it is not a darts study")
     if data_dir is not None:
