@@ -63,15 +63,20 @@ def alpha_cells(alphas: list[list[float]], rules: list[str]) -> dict[str, str]:
 
 
 def study_cells(path: Path, rules: list[str], args: argparse.Namespace) -> dict[str, str]:
-    """Each rule's answer, read from the search that study file ``path`` restores."""
+    """Each rule's answer, read from the search that study file ``path`` restores (once: a
+    selection works on a fork, so the search is the same for every rule)."""
+    from dataclasses import replace
+
     import torch
     from nas_darts.restore import restored_search
 
     torch.set_num_threads(1)
+    search = restored_search(path, data_dir=args.data_dir, select_tune_epochs=args.select_tune_epochs)
+    study_settings = search.settings
     cells = {}
     for rule in rules:
         label, settings = RULES[rule]
-        search = restored_search(path, data_dir=args.data_dir, select_tune_epochs=args.select_tune_epochs, **settings)
+        search.settings = replace(study_settings, **settings)
         cells[label] = search.select().to_dict()["arch_str"]
     return cells
 

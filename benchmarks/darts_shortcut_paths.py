@@ -34,14 +34,14 @@ PARAMETER_FREE = frozenset({"skip_connect", "avg_pool_3x3"})
 
 def has_free_path(arch_str: str) -> bool:
     """Whether the cell's output is reachable from its input through parameter-free edges only."""
-    from nas_core import NB201_EDGES, NB201Cell
+    from nas_core import NB201_EDGES, NB201_NUM_NODES, NB201Cell
 
     ops = NB201Cell.from_str(arch_str).ops
     reached = {0}
     for (source, target), op in sorted(zip(NB201_EDGES, ops), key=lambda edge: edge[0][1]):
         if source in reached and op in PARAMETER_FREE:
             reached.add(target)
-    return max(node for _, node in NB201_EDGES) in reached
+    return NB201_NUM_NODES - 1 in reached
 
 
 def group(accuracies: list[float]) -> dict[str, Any]:
@@ -57,8 +57,10 @@ def compare(dataset: str, epochs: int, schedule: str, seeds: int) -> dict[str, A
         if run_epochs == epochs and run_schedule == schedule and seed < seeds:
             runs[arch][seed] = acc
     means = {arch: statistics.fmean(accs.values()) for arch, accs in runs.items() if len(accs) == seeds}
-    free = [acc for arch, acc in means.items() if has_free_path(arch)]
-    plain = [acc for arch, acc in means.items() if not has_free_path(arch)]
+    groups: dict[bool, list[float]] = {True: [], False: []}
+    for arch, acc in means.items():
+        groups[has_free_path(arch)].append(acc)
+    free, plain = groups[True], groups[False]
     return {
         "with_free_path": group(free),
         "without": group(plain),

@@ -19,8 +19,9 @@ How the method maps onto the hooks:
 - ``nas_answer``: the architecture derived after the last epoch (or, with ``--darts-select
   perturbation``, selected from the last supernet by what removing each op costs it), which
   ``nas show``, ``nas export``, ``nas retrain`` and ``nas draw`` use; the study's best trial is
-  the epoch whose supernet validated best, which need not derive the same cell. With ``--darts-size-ops N`` (MiLeNAS'
-  model-size-based search) it is the cell derived after the best-validated epoch of size N.
+  the epoch whose supernet validated best, which need not derive the same cell. With
+  ``--darts-size-ops N`` (MiLeNAS' model-size-based search) it is the cell derived after the
+  best-validated epoch of size N.
 """
 
 from __future__ import annotations
