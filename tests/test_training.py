@@ -1,4 +1,10 @@
-"""Searches that train: real accuracy, reproducible trials, divergence fails a trial, devices."""
+"""Searches that train: real accuracy, reproducible trials, divergence fails a trial, devices.
+
+On one torch thread (the kit's autouse fixture): the networks are tiny, and on a shared machine
+torch's thread pool waits for cores longer than the work takes (on two busy cores one thread
+roughly halved this module's time). No fixture here outlives a test, so every run a test compares
+is trained on the same thread count: torch's results depend on it.
+"""
 
 import pytest
 
@@ -6,7 +12,7 @@ from nas_core.budget import Budget
 from nas_core.config import RunSpec
 from nas_core.errors import ConfigError
 from nas_core.session import open_session
-from nas_core.testing import PluginConformance
+from nas_core.testing import PluginConformance, torch_on_one_thread  # noqa: F401 (an autouse fixture)
 from nas_core.types import Status
 
 
