@@ -74,7 +74,7 @@ def test_a_trial_whose_workers_die_is_retried_once_then_failed(tmp_path: Path) -
 
 def test_a_worker_killed_during_a_trial_loses_nothing(tmp_path: Path) -> None:
     db = tmp_path / "p.db"
-    process = popen("search", "--plugin", "random", *DIGITS, "--train-epochs", "40", "--budget", "10",
+    process = popen("search", "--plugin", "random", *DIGITS, "--train-epochs", "40", "--budget", "5",
                     "--workers", "2", "--seed", "3", "--storage", str(db), "--quiet")  # fmt: skip
     wait_for_rows(process, db, 2)
     workers = worker_processes(process.pid)
@@ -83,7 +83,7 @@ def test_a_worker_killed_during_a_trial_loses_nothing(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     recorded = rows(db)
-    assert sorted(r.trial_id for r in recorded) == list(range(10))
+    assert sorted(r.trial_id for r in recorded) == list(range(5))
     assert all(r.result["status"] == "complete" for r in recorded)  # the interrupted trial was rerun
 
 
